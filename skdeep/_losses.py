@@ -1,0 +1,101 @@
+"""Sample-weighted losses for the classification and regression heads.
+
+Every loss takes ``(output, target, weight)`` where ``output`` is the raw module
+output (logits, or the linear predictor for Poisson), ``target`` the encoded
+target on the same device and ``weight`` ``None`` or a 1-D tensor of sample
+weights.  Each returns the weighted mean over samples of a per-sample loss,
+``sum_i w_i l_i / sum_i w_i``, which is what scikit-learn's MLP minimises
+(``np.average(..., weights=sample_weight)``).  The per-sample losses are
+scikit-learn's too, so ``loss_curve_`` values are comparable.
+"""
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+
+def weighted_mean(per_sample, weight):
+    """``sum(w * l) / sum(w)``, or the plain mean when ``weight`` is None."""
+    if weight is None:
+        return per_sample.mean()
+    return (per_sample * weight).sum() / weight.sum()
+
+
+class WeightedLoss(nn.Module):
+    """Base class: subclasses implement :meth:`per_sample`."""
+
+    def per_sample(self, output, target):
+        raise NotImplementedError
+
+    def forward(self, output, target, weight=None):
+        return weighted_mean(self.per_sample(output, target), weight)
+
+
+class LogLoss(WeightedLoss):
+    r"""Multiclass cross-entropy on logits; ``target`` holds class indices.
+
+    .. math:: \ell_i = -\log \operatorname{softmax}(z_i)_{y_i}
+    """
+
+    def per_sample(self, output, target):
+        return F.cross_entropy(output, target, reduction="none")
+
+
+class BinaryLogLoss(WeightedLoss):
+    r"""Sigmoid cross-entropy summed over outputs (binary and multilabel).
+
+    .. math:: \ell_i = -\sum_k y_{ik}\log\sigma(z_{ik}) + (1-y_{ik})\log(1-\sigma(z_{ik}))
+    """
+
+    def per_sample(self, output, target):
+        loss = F.binary_cross_entropy_with_logits(output, target, reduction="none")
+        return loss.sum(dim=1)
+
+
+class SquaredError(WeightedLoss):
+    r"""Half squared error averaged over outputs: :math:`\tfrac12\,\mathrm{mean}_k (y_{ik}-z_{ik})^2`."""
+
+    def per_sample(self, output, target):
+        return 0.5 * (output - target).pow(2).mean(dim=1)
+
+
+class AbsoluteError(WeightedLoss):
+    r"""Absolute error averaged over outputs: :math:`\mathrm{mean}_k |y_{ik}-z_{ik}|`."""
+
+    def per_sample(self, output, target):
+        return (output - target).abs().mean(dim=1)
+
+
+class HuberLoss(WeightedLoss):
+    r"""Huber loss with threshold ``delta``, averaged over outputs.
+
+    .. math:: \ell = \tfrac12 r^2 \text{ if } |r|\le\delta \text{ else } \delta(|r|-\tfrac12\delta)
+    """
+
+    def __init__(self, delta=1.0):
+        super().__init__()
+        self.delta = delta
+
+    def per_sample(self, output, target):
+        loss = F.huber_loss(output, target, reduction="none", delta=self.delta)
+        return loss.mean(dim=1)
+
+
+class PoissonLoss(WeightedLoss):
+    r"""Half Poisson deviance with a log link, summed over outputs.
+
+    With :math:`\mu = e^z`: :math:`\ell = \sum_k y\log(y/\mu) - y + \mu`,
+    scikit-learn's ``poisson_loss``.
+    """
+
+    def per_sample(self, output, target):
+        loss = torch.xlogy(target, target) - target * output - target + output.exp()
+        return loss.sum(dim=1)
+
+
+REGRESSION_LOSSES = {
+    "squared_error": SquaredError,
+    "absolute_error": AbsoluteError,
+    "huber": HuberLoss,
+    "poisson": PoissonLoss,
+}

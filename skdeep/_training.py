@@ -1,0 +1,313 @@
+"""The fast training path shared by every skdeep estimator.
+
+In-memory data is moved to the training device once, as tensors; each epoch
+draws a permutation on that device and slices mini-batches out of the resident
+tensors by index.  No ``Dataset``/``DataLoader`` collation happens per batch and
+the loss is accumulated on the device, so there is one host synchronisation per
+epoch instead of one per batch.
+
+The loop still runs inside a skorch :class:`~skorch.NeuralNet`: the module,
+criterion, optimizer, callbacks and history are skorch's, ``on_train_*`` and
+``on_epoch_*`` callbacks always fire, and batch-level callbacks fire whenever a
+user callback overrides ``on_batch_begin``, ``on_batch_end`` or
+``on_grad_computed`` (they then receive the batch, the loss and the predictions,
+as in skorch).
+"""
+
+import contextlib
+
+import numpy as np
+import scipy.optimize
+import scipy.sparse as sp
+import torch
+from skorch import NeuralNet
+from skorch.callbacks import Callback, EpochTimer, PrintLog
+
+__all__ = [
+    "TrainingNet",
+    "resolve_device",
+    "seeded",
+    "as_tensor",
+    "take",
+    "n_rows",
+    "DivergenceError",
+]
+
+_BATCH_HOOKS = ("on_batch_begin", "on_batch_end", "on_grad_computed")
+
+
+class DivergenceError(ValueError):
+    """Raised when the training loss becomes NaN or infinite."""
+
+
+def resolve_device(device):
+    """Turn the ``device`` parameter into a :class:`torch.device`.
+
+    ``"auto"`` picks CUDA when it is available and the CPU otherwise.  Asking for
+    CUDA on a machine without it raises a ``ValueError`` instead of failing deep
+    inside torch.
+    """
+    if device == "auto":
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    try:
+        dev = torch.device(device)
+    except (RuntimeError, TypeError) as exc:
+        raise ValueError(
+            f"device={device!r} is not a valid torch device; use 'cpu', 'cuda', "
+            "'cuda:N' or 'auto'."
+        ) from exc
+    if dev.type == "cuda" and not torch.cuda.is_available():
+        raise ValueError(
+            f"device={device!r} was requested but CUDA is not available on this "
+            "machine; use device='cpu' or device='auto'."
+        )
+    return dev
+
+
+@contextlib.contextmanager
+def seeded(seed, device):
+    """Run a block with torch's global RNG seeded, restoring the caller's state."""
+    devices = [device.index or 0] if device.type == "cuda" else []
+    with torch.random.fork_rng(devices=devices):
+        torch.manual_seed(seed)
+        yield
+
+
+def as_tensor(data, device, dtype=torch.float32):
+    """Copy an array (or a tuple of arrays) to ``device`` without touching it.
+
+    Sparse matrices stay on the host as CSR and are densified batch by batch.
+    Read-only or non-contiguous arrays are copied; skdeep never writes into the
+    tensors it makes here, so a CPU tensor may share memory with ``data``.
+    """
+    if isinstance(data, tuple):
+        return tuple(as_tensor(d, device, dtype) for d in data)
+    if data is None or isinstance(data, torch.Tensor):
+        return data
+    if sp.issparse(data):
+        return sp.csr_matrix(data, dtype=np.float32)
+    arr = np.asarray(data)
+    if dtype is not None and arr.dtype.kind in "fc":
+        arr = arr.astype(np.float32, copy=False)
+    if not arr.flags.writeable or not arr.flags.c_contiguous:
+        arr = np.ascontiguousarray(arr).copy()
+    return torch.from_numpy(arr).to(device)
+
+
+def n_rows(data):
+    """Number of samples in a tensor, sparse matrix or tuple of them."""
+    if isinstance(data, tuple):
+        return n_rows(data[0])
+    return data.shape[0]
+
+
+def take(data, index, device):
+    """Rows ``index`` (a slice or a 1-D index tensor) of ``data`` on ``device``."""
+    if data is None:
+        return None
+    if isinstance(data, tuple):
+        return tuple(take(d, index, device) for d in data)
+    if sp.issparse(data):
+        rows = index if isinstance(index, slice) else index.cpu().numpy()
+        return torch.from_numpy(data[rows].toarray()).to(device)
+    if isinstance(index, slice):
+        return data[index]
+    return data.index_select(0, index)
+
+
+def _call(module, xb):
+    return module(*xb) if isinstance(xb, tuple) else module(xb)
+
+
+class TrainingNet(NeuralNet):
+    """A skorch ``NeuralNet`` with a device-resident, index-batched epoch.
+
+    skdeep estimators build one inside ``fit`` (it becomes their ``net_``) and
+    drive it epoch by epoch with :meth:`run_epoch`; stopping rules, validation
+    scores and history attributes are the estimator's business.
+    """
+
+    def get_default_callbacks(self):
+        return [
+            ("epoch_timer", EpochTimer()),
+            ("print_log", PrintLog(keys_ignored=["batches"])),
+        ]
+
+    def uses_batch_callbacks(self):
+        """Whether any callback needs to hear about every batch."""
+        return any(
+            getattr(type(cb), hook) is not getattr(Callback, hook)
+            for _, cb in self.callbacks_
+            for hook in _BATCH_HOOKS
+        )
+
+    # ------------------------------------------------------------------ loss
+    def weight_parameters(self):
+        """Parameters penalised by ``alpha``/``l1``/``max_norm``: the weights.
+
+        Biases and normalisation parameters (1-D tensors) are not penalised, as
+        in scikit-learn's MLP.
+        """
+        return [p for p in self.module_.parameters() if p.ndim > 1]
+
+    def batch_loss(self, output, yb, wb, n_batch, l2, l1):
+        """Criterion plus the L2/L1 penalties scaled as scikit-learn scales them.
+
+        The penalty is divided by the batch's total sample weight, so that
+        ``alpha`` means the same as in :class:`sklearn.neural_network.MLPClassifier`.
+        """
+        loss = self.criterion_(output, yb, wb)
+        if l2 or l1:
+            denom = n_batch if wb is None else wb.sum()
+            weights = self.weight_parameters()
+            if l2:
+                loss = loss + 0.5 * l2 * sum(w.pow(2).sum() for w in weights) / denom
+            if l1:
+                loss = loss + l1 * sum(w.abs().sum() for w in weights) / denom
+        return loss
+
+    def apply_max_norm(self, max_norm):
+        """Rescale every unit's incoming weight vector to norm <= ``max_norm``."""
+        with torch.no_grad():
+            for w in self.weight_parameters():
+                flat = w.view(w.shape[0], -1)
+                norms = flat.norm(dim=1, keepdim=True).clamp_min(max_norm)
+                flat.mul_(max_norm / norms)
+
+    # ------------------------------------------------------------------ epochs
+    def run_epoch(
+        self,
+        X,
+        y,
+        w,
+        *,
+        batch_size,
+        shuffle,
+        l2=0.0,
+        l1=0.0,
+        max_norm=None,
+        input_noise=0.0,
+    ):
+        """Train for one pass over ``(X, y, w)`` and return the mean loss.
+
+        ``X`` and ``y`` are tensors on the net's device (or tuples of them; ``X``
+        may be a CSR matrix).  The returned loss is the batch losses averaged
+        with the batch sizes as weights, like scikit-learn's ``loss_curve_``.
+        """
+        device = torch.device(self.device)
+        n = n_rows(X)
+        module, optimizer = self.module_, self.optimizer_
+        module.train()
+        notify = self.uses_batch_callbacks()
+        perm = torch.randperm(n, device=device) if shuffle else None
+        total = torch.zeros((), device=device)
+        for start in range(0, n, batch_size):
+            stop = min(start + batch_size, n)
+            index = slice(start, stop) if perm is None else perm[start:stop]
+            xb, yb = take(X, index, device), take(y, index, device)
+            wb = take(w, index, device)
+            if notify:
+                self.notify("on_batch_begin", batch=(xb, yb), training=True)
+            if input_noise:
+                xb = _add_noise(xb, input_noise)
+            optimizer.zero_grad(set_to_none=True)
+            output = _call(module, xb)
+            loss = self.batch_loss(output, yb, wb, stop - start, l2, l1)
+            loss.backward()
+            if notify:
+                self.notify(
+                    "on_grad_computed",
+                    named_parameters=list(module.named_parameters()),
+                    batch=(xb, yb),
+                    training=True,
+                )
+            optimizer.step()
+            if max_norm is not None:
+                self.apply_max_norm(max_norm)
+            total += loss.detach() * (stop - start)
+            if notify:
+                self.history.record_batch("train_loss", loss.item())
+                self.history.record_batch("train_batch_size", stop - start)
+                self.notify(
+                    "on_batch_end",
+                    batch=(xb, yb),
+                    training=True,
+                    loss=loss,
+                    y_pred=output,
+                )
+        return float(total) / n
+
+    @torch.no_grad()
+    def evaluate_loss(self, X, y, w, batch_size=4096):
+        """Mean criterion (no penalty) over ``(X, y, w)`` in evaluation mode."""
+        device = torch.device(self.device)
+        output = self.forward_raw(X, batch_size, to_cpu=False)
+        return float(self.criterion_(output, take(y, slice(None), device), w))
+
+    @torch.no_grad()
+    def forward_raw(self, X, batch_size=4096, to_cpu=True):
+        """Module outputs for every row of ``X`` in evaluation mode.
+
+        ``X`` is an array, sparse matrix or tensor (or a tuple of them); the
+        result is a tensor on the CPU (``to_cpu``) or on the net's device.
+        """
+        device = torch.device(self.device)
+        self.module_.eval()
+        n = n_rows(X)
+        outs = []
+        for start in range(0, n, batch_size):
+            index = slice(start, min(start + batch_size, n))
+            xb = as_tensor(_rows(X, index), device)
+            outs.append(_call(self.module_, take(xb, slice(None), device)))
+        out = torch.cat(outs) if outs else torch.empty(0)
+        return out.cpu() if to_cpu else out
+
+    # ------------------------------------------------------------------ lbfgs
+    def fit_lbfgs(self, X, y, w, *, l2, l1, max_iter, max_fun, tol, verbose):
+        """Full-batch L-BFGS-B over the flattened parameters, as scikit-learn does.
+
+        The loss and gradient come from torch; scipy's ``L-BFGS-B`` drives the
+        search with ``maxiter=max_iter``, ``maxfun=max_fun`` and ``gtol=tol``.
+        Returns scipy's ``OptimizeResult``.
+        """
+        module = self.module_
+        module.train()
+        params = [p for p in module.parameters() if p.requires_grad]
+        n = n_rows(X)
+        device = torch.device(self.device)
+        xb = take(X, slice(None), device)
+
+        def set_flat(vec):
+            t = torch.as_tensor(vec, dtype=params[0].dtype, device=device)
+            torch.nn.utils.vector_to_parameters(t, params)
+
+        def loss_grad(vec):
+            set_flat(vec)
+            for p in params:
+                p.grad = None
+            loss = self.batch_loss(_call(module, xb), y, w, n, l2, l1)
+            loss.backward()
+            grad = torch.cat([p.grad.reshape(-1) for p in params])
+            return float(loss), grad.detach().cpu().double().numpy()
+
+        x0 = torch.nn.utils.parameters_to_vector(params).detach().cpu().double()
+        options = {"maxfun": max_fun, "maxiter": max_iter, "gtol": tol}
+        if verbose:
+            options["disp"] = True
+        result = scipy.optimize.minimize(
+            loss_grad, x0.numpy(), method="L-BFGS-B", jac=True, options=options
+        )
+        set_flat(result.x)
+        return result
+
+
+def _rows(X, index):
+    if isinstance(X, tuple):
+        return tuple(_rows(x, index) for x in X)
+    return X[index]
+
+
+def _add_noise(xb, std):
+    if isinstance(xb, tuple):
+        return (xb[0] + std * torch.randn_like(xb[0]),) + xb[1:]
+    return xb + std * torch.randn_like(xb)

@@ -1,0 +1,368 @@
+"""MLPClassifier and MLPRegressor: drop-ins for scikit-learn's, on torch."""
+
+from numbers import Real
+
+import numpy as np
+from sklearn.utils._param_validation import Interval, StrOptions
+
+from .._heads import ClassifierHead, RegressorHead
+from ..base import BaseNeuralEstimator
+from ._modules import MLPModule
+
+__all__ = ["MLPClassifier", "MLPRegressor"]
+
+_SHARED_PARAMS = """
+    hidden_layer_sizes : array-like of shape (n_layers - 2,), default=(100,)
+        The ith element is the number of neurons in the ith hidden layer.
+
+    activation : {'identity', 'logistic', 'tanh', 'relu', 'leaky_relu', 'elu', \
+'gelu'}, default='relu'
+        Activation function of the hidden layers.
+
+    solver : {'adam', 'sgd', 'lbfgs', 'adamw', 'rmsprop', 'adagrad'}, default='adam'
+        The optimizer. ``'sgd'`` uses ``momentum`` / ``nesterovs_momentum`` and
+        the ``learning_rate`` schedule; ``'adam'`` and ``'adamw'`` use
+        ``beta_1``, ``beta_2`` and ``epsilon``; ``'lbfgs'`` is full-batch
+        L-BFGS-B driven by scipy, as in scikit-learn (no ``partial_fit``).
+
+    alpha : float, default=0.0001
+        Strength of the L2 penalty ``0.5 * alpha * ||W||^2 / n_batch`` on the
+        weights (not the biases), as in scikit-learn. With ``solver='adamw'``
+        it is applied as decoupled weight decay instead.
+
+    batch_size : int or 'auto', default='auto'
+        Mini-batch size; ``'auto'`` means ``min(200, n_samples)``.
+
+    learning_rate : {'constant', 'invscaling', 'adaptive'}, default='constant'
+        Step-size schedule for ``solver='sgd'``: constant, divided by
+        ``(t + 1) ** power_t`` after each epoch (``t`` = samples seen), or
+        divided by 5 whenever the loss stalls for ``n_iter_no_change`` epochs.
+
+    learning_rate_init : float, default=0.001
+        Initial step size.
+
+    power_t : float, default=0.5
+        Exponent of the ``'invscaling'`` schedule.
+
+    max_iter : int, default=200
+        Maximum number of epochs (stochastic solvers) or iterations (lbfgs).
+
+    shuffle : bool, default=True
+        Whether to shuffle samples every epoch.
+
+    random_state : int, RandomState instance or None, default=None
+        Seeds the weight initialisation, the validation split, the batch order,
+        dropout and input noise. Two fits with the same integer seed on the CPU
+        give identical predictions.
+
+    tol : float, default=1e-4
+        Tolerance of the convergence test (see ``n_iter_no_change``).
+
+    verbose : bool, default=False
+        Print a per-epoch progress table (skorch's ``PrintLog``).
+
+    warm_start : bool, default=False
+        Reuse the previous solution as initialisation when ``fit`` is called
+        again.
+
+    momentum : float, default=0.9
+        Momentum for ``solver='sgd'``.
+
+    nesterovs_momentum : bool, default=True
+        Use Nesterov's momentum with ``solver='sgd'``.
+
+    early_stopping : bool, default=False
+        Hold out ``validation_fraction`` of the training data (stratified for
+        classifiers), stop when its score has not improved by ``tol`` for
+        ``n_iter_no_change`` epochs and restore the best weights.
+
+    validation_fraction : float, default=0.1
+        Fraction held out for early stopping.
+
+    beta_1, beta_2 : float, default=0.9, 0.999
+        Exponential decay rates of Adam's moment estimates.
+
+    epsilon : float, default=1e-8
+        Numerical stability constant of Adam, AdamW, RMSprop and Adagrad.
+
+    n_iter_no_change : int, default=10
+        Number of epochs without an improvement of ``tol`` before stopping.
+
+    max_fun : int, default=15000
+        Maximum number of loss evaluations for ``solver='lbfgs'``.
+
+    dropout : float, default=0.0
+        Dropout probability after every hidden activation.
+
+    batch_norm : bool, default=False
+        Batch-normalise the pre-activations of every hidden layer.
+
+    l1 : float, default=0.0
+        Strength of an L1 penalty ``l1 * ||W||_1 / n_batch`` on the weights.
+
+    max_norm : float or None, default=None
+        After every step, rescale each unit's incoming weight vector so that its
+        L2 norm is at most ``max_norm``.
+
+    input_noise : float, default=0.0
+        Standard deviation of Gaussian noise added to the inputs during training
+        (never at prediction).
+
+    device : str, default='auto'
+        ``'cpu'``, ``'cuda'``, ``'cuda:N'`` or ``'auto'`` (CUDA when available).
+
+    callbacks : list of skorch callbacks or None, default=None
+        Extra skorch callbacks (instances or ``(name, callback)`` tuples); they
+        are copied at ``fit``, so the objects you pass are never modified.
+"""
+
+_SHARED_ATTRIBUTES = """
+    loss_ : float
+        The final training loss.
+
+    best_loss_ : float or None
+        The minimum training loss reached (``None`` with early stopping).
+
+    loss_curve_ : list of float
+        Training loss at the end of each epoch (stochastic solvers).
+
+    validation_scores_ : list of float or None
+        Validation score at each epoch (early stopping only).
+
+    best_validation_score_ : float or None
+        Best validation score (early stopping only).
+
+    t_ : int
+        Number of training samples seen.
+
+    coefs_ : list of ndarray
+        ``coefs_[i]`` is the ``(fan_in, fan_out)`` weight matrix of layer ``i``.
+
+    intercepts_ : list of ndarray
+        ``intercepts_[i]`` is the bias vector of layer ``i + 1``.
+
+    n_features_in_ : int
+        Number of features seen during fit.
+
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Names of features seen during fit, when ``X`` has string column names.
+
+    n_iter_ : int
+        Number of epochs (iterations for lbfgs) run by the last call.
+
+    n_layers_ : int
+        Number of layers, input and output included.
+
+    n_outputs_ : int
+        Number of outputs.
+
+    out_activation_ : str
+        Name of the output activation.
+
+    net_ : skdeep._training.TrainingNet
+        The fitted skorch net (``net_.module_`` is the torch module).
+
+    history_ : skorch.history.History
+        Per-epoch history (``train_loss``, ``valid_loss``, ``valid_score``,
+        ``dur``).
+"""
+
+
+class _MLPMixin:
+    """Module construction and the sklearn-style weight attributes."""
+
+    def _build_module(self, X, y):
+        return MLPModule(
+            X.shape[1],
+            self._hidden_layer_sizes(),
+            self.n_outputs_,
+            activation=self.activation,
+            dropout=self.dropout,
+            batch_norm=self.batch_norm,
+        )
+
+    @property
+    def coefs_(self):
+        """Weight matrices ``(fan_in, fan_out)``, input layer first."""
+        return [lin.weight.detach().cpu().numpy().T.copy() for lin in self._linears()]
+
+    @property
+    def intercepts_(self):
+        """Bias vectors, first hidden layer first."""
+        return [lin.bias.detach().cpu().numpy().copy() for lin in self._linears()]
+
+    @property
+    def n_layers_(self):
+        """Number of layers, input and output included."""
+        return len(self._linears()) + 1
+
+    def _linears(self):
+        if not hasattr(self, "net_"):
+            raise AttributeError("This estimator is not fitted yet.")
+        return self.net_.module_.linears()
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = True
+        return tags
+
+
+class MLPClassifier(_MLPMixin, ClassifierHead, BaseNeuralEstimator):
+    pass
+
+
+class MLPRegressor(_MLPMixin, RegressorHead, BaseNeuralEstimator):
+    _parameter_constraints: dict = {
+        **BaseNeuralEstimator._parameter_constraints,
+        "loss": [StrOptions({"squared_error", "absolute_error", "huber", "poisson"})],
+        "huber_delta": [Interval(Real, 0, None, closed="neither")],
+    }
+
+    def __init__(
+        self,
+        loss="squared_error",
+        hidden_layer_sizes=(100,),
+        activation="relu",
+        *,
+        solver="adam",
+        alpha=0.0001,
+        batch_size="auto",
+        learning_rate="constant",
+        learning_rate_init=0.001,
+        power_t=0.5,
+        max_iter=200,
+        shuffle=True,
+        random_state=None,
+        tol=1e-4,
+        verbose=False,
+        warm_start=False,
+        momentum=0.9,
+        nesterovs_momentum=True,
+        early_stopping=False,
+        validation_fraction=0.1,
+        beta_1=0.9,
+        beta_2=0.999,
+        epsilon=1e-8,
+        n_iter_no_change=10,
+        max_fun=15000,
+        huber_delta=1.0,
+        dropout=0.0,
+        batch_norm=False,
+        l1=0.0,
+        max_norm=None,
+        input_noise=0.0,
+        device="auto",
+        callbacks=None,
+    ):
+        super().__init__(
+            hidden_layer_sizes=hidden_layer_sizes,
+            activation=activation,
+            solver=solver,
+            alpha=alpha,
+            batch_size=batch_size,
+            learning_rate=learning_rate,
+            learning_rate_init=learning_rate_init,
+            power_t=power_t,
+            max_iter=max_iter,
+            shuffle=shuffle,
+            random_state=random_state,
+            tol=tol,
+            verbose=verbose,
+            warm_start=warm_start,
+            momentum=momentum,
+            nesterovs_momentum=nesterovs_momentum,
+            early_stopping=early_stopping,
+            validation_fraction=validation_fraction,
+            beta_1=beta_1,
+            beta_2=beta_2,
+            epsilon=epsilon,
+            n_iter_no_change=n_iter_no_change,
+            max_fun=max_fun,
+            dropout=dropout,
+            batch_norm=batch_norm,
+            l1=l1,
+            max_norm=max_norm,
+            input_noise=input_noise,
+            device=device,
+            callbacks=callbacks,
+        )
+        self.loss = loss
+        self.huber_delta = huber_delta
+
+
+MLPClassifier.__doc__ = f"""Multi-layer perceptron classifier on torch, a drop-in for scikit-learn's.
+
+    Same parameters, defaults, fitted attributes and behaviours as
+    :class:`sklearn.neural_network.MLPClassifier` (binary, multiclass and
+    multilabel targets, string labels, ``partial_fit`` with ``classes``,
+    ``warm_start``, ``sample_weight``, sparse input, solvers ``sgd``, ``adam``,
+    ``lbfgs``), trained by skorch on the CPU or a GPU, plus dropout, batch
+    normalisation, an L1 penalty, max-norm constraints, input noise and the
+    solvers ``adamw``, ``rmsprop`` and ``adagrad``.
+
+    Binary and multilabel targets use one logistic output per label and the
+    binary log-loss; multiclass targets a softmax output and the log-loss.
+
+    Parameters
+    ----------{_SHARED_PARAMS}
+    Attributes
+    ----------
+    classes_ : ndarray or list of ndarray
+        Class labels.
+{_SHARED_ATTRIBUTES}
+    See Also
+    --------
+    MLPRegressor : The regression counterpart.
+    sklearn.neural_network.MLPClassifier : The numpy original.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_iris
+    >>> from skdeep import MLPClassifier
+    >>> X, y = load_iris(return_X_y=True)
+    >>> clf = MLPClassifier(hidden_layer_sizes=(32,), max_iter=300,
+    ...                     learning_rate_init=0.01, random_state=0).fit(X, y)
+    >>> clf.predict_proba(X[:1]).shape
+    (1, 3)
+    >>> round(clf.score(X, y), 1) >= 0.9
+    True
+    """
+
+MLPRegressor.__doc__ = f"""Multi-layer perceptron regressor on torch, a drop-in for scikit-learn's.
+
+    Same parameters, defaults, fitted attributes and behaviours as
+    :class:`sklearn.neural_network.MLPRegressor` (single and multi-output
+    targets, ``partial_fit``, ``warm_start``, ``sample_weight``, sparse input,
+    the ``squared_error`` and ``poisson`` losses), plus the ``absolute_error``
+    and ``huber`` losses and the extras listed in :class:`MLPClassifier`.
+
+    Parameters
+    ----------
+    loss : {{'squared_error', 'absolute_error', 'huber', 'poisson'}}, \
+default='squared_error'
+        ``'squared_error'`` is half the squared error, ``'poisson'`` half the
+        Poisson deviance with a log link (``y >= 0``), as in scikit-learn;
+        ``'huber'`` switches from squared to absolute error at ``huber_delta``.
+{_SHARED_PARAMS}
+    huber_delta : float, default=1.0
+        Threshold of the Huber loss (only used with ``loss='huber'``).
+
+    Attributes
+    ----------{_SHARED_ATTRIBUTES}
+    See Also
+    --------
+    MLPClassifier : The classification counterpart.
+    sklearn.neural_network.MLPRegressor : The numpy original.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skdeep import MLPRegressor
+    >>> rng = np.random.RandomState(0)
+    >>> X = rng.normal(size=(200, 3))
+    >>> y = X @ [1.0, -2.0, 0.5]
+    >>> reg = MLPRegressor(hidden_layer_sizes=(32,), learning_rate_init=0.01,
+    ...                    max_iter=300, random_state=0).fit(X, y)
+    >>> reg.score(X, y) > 0.95
+    True
+    """
