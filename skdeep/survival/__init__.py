@@ -1,0 +1,11 @@
+"""Deep survival analysis with scikit-survival's conventions.
+
+Every estimator takes a structured ``y`` (:func:`sksurv.util.Surv.from_arrays`),
+``predict`` returns risk scores, ``score`` Harrell's concordance index, and
+``predict_survival_function`` / ``predict_cumulative_hazard_function`` step
+functions over ``unique_times_``.
+"""
+
+from ._head import SurvivalHead, SurvivalStepFunction
+
+__all__ = ["SurvivalHead", "SurvivalStepFunction"]
