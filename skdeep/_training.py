@@ -288,7 +288,7 @@ class TrainingNet(NeuralNet):
             loss = self.batch_loss(_call(module, xb), y, w, n, l2, l1)
             loss.backward()
             grad = torch.cat([p.grad.reshape(-1) for p in params])
-            return float(loss), grad.detach().cpu().double().numpy()
+            return float(loss.detach()), grad.detach().cpu().double().numpy()
 
         x0 = torch.nn.utils.parameters_to_vector(params).detach().cpu().double()
         options = {"maxfun": max_fun, "maxiter": max_iter, "gtol": tol}

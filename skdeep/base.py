@@ -236,8 +236,7 @@ class BaseNeuralEstimator(BaseEstimator):
             if first_pass:
                 self._initialize(X, y_enc, device)
             elif not incremental:
-                cls, kwargs = self._optimizer()
-                self.net_.set_params(optimizer=cls, **_prefixed("optimizer__", kwargs))
+                self._reset_optimizer()
             if self.solver == "lbfgs":
                 self._fit_lbfgs(X, y_enc, sample_weight)
             else:
@@ -286,6 +285,14 @@ class BaseNeuralEstimator(BaseEstimator):
                 self.best_loss_ = np.inf
                 self.validation_scores_ = None
                 self.best_validation_score_ = None
+
+    def _reset_optimizer(self):
+        """A fresh optimizer from the current parameters (a warm-started ``fit``)."""
+        cls, kwargs = self._optimizer()
+        self.net_.optimizer = cls
+        for key, value in _prefixed("optimizer__", kwargs).items():
+            setattr(self.net_, key, value)
+        self.net_.initialize_optimizer()
 
     def _batch_size(self, n_samples):
         if self.batch_size == "auto":

@@ -1,0 +1,196 @@
+"""Fit time of skdeep's MLP against a bare torch loop, skorch and scikit-learn.
+
+200,000 x 50 synthetic classification data (4 classes), a (128, 128) ReLU MLP,
+Adam at 1e-3, 3 epochs, shuffled mini-batches of 128 and 1024, no L2 penalty.
+Each contender fits from the same float32 numpy arrays, so moving them to the
+device, building the module and the final synchronisation are timed for all:
+
+* ``bare``: a hand-written torch loop over device-resident tensors (same module
+  class, optimizer, loss and batches) -- the floor skdeep is measured against;
+* ``skdeep``: :class:`skdeep.MLPClassifier`;
+* ``skorch``: :class:`skorch.NeuralNetClassifier` with its defaults (DataLoader
+  batches, default callbacks) except ``train_split=None``, so that it trains on
+  the same rows without a validation pass;
+* ``sklearn``: :class:`sklearn.neural_network.MLPClassifier` (CPU only).
+
+The contenders run interleaved, three rounds, and the minimum is reported with
+its ratio to ``bare``.  Run ``python benchmarks/bench_tabular.py [--device
+cuda] [--quick]`` or ``python -m skdeep bench tabular``.
+"""
+
+import argparse
+import time
+import warnings
+
+import numpy as np
+import torch
+
+N_SAMPLES, N_FEATURES, N_CLASSES = 200_000, 50, 4
+HIDDEN = (128, 128)
+EPOCHS = 3
+LR = 1e-3
+
+
+def make_data(n_samples, seed=0):
+    from sklearn.datasets import make_classification
+
+    X, y = make_classification(
+        n_samples=n_samples,
+        n_features=N_FEATURES,
+        n_informative=30,
+        n_classes=N_CLASSES,
+        random_state=seed,
+    )
+    return X.astype(np.float32), y.astype(np.int64)
+
+
+def _sync(device):
+    if device.type == "cuda":
+        torch.cuda.synchronize(device)
+
+
+def fit_bare(X, y, batch_size, device):
+    """The reference: a minimal loop over device-resident tensors."""
+    from skdeep.neural_network._modules import MLPModule
+
+    torch.manual_seed(0)
+    Xt = torch.from_numpy(X).to(device)
+    yt = torch.from_numpy(y).to(device)
+    module = MLPModule(X.shape[1], HIDDEN, N_CLASSES).to(device)
+    opt = torch.optim.Adam(module.parameters(), lr=LR)
+    loss_fn = torch.nn.CrossEntropyLoss()
+    n = Xt.shape[0]
+    for _ in range(EPOCHS):
+        perm = torch.randperm(n, device=device)
+        total = torch.zeros((), device=device)
+        for start in range(0, n, batch_size):
+            idx = perm[start : start + batch_size]
+            xb, yb = Xt.index_select(0, idx), yt.index_select(0, idx)
+            opt.zero_grad(set_to_none=True)
+            loss = loss_fn(module(xb), yb)
+            loss.backward()
+            opt.step()
+            total += loss.detach() * xb.shape[0]
+        float(total)  # one sync per epoch, as skdeep does to record the loss
+    _sync(device)
+    return module
+
+
+def fit_skdeep(X, y, batch_size, device):
+    from skdeep import MLPClassifier
+
+    clf = MLPClassifier(
+        hidden_layer_sizes=HIDDEN,
+        alpha=0.0,
+        batch_size=batch_size,
+        learning_rate_init=LR,
+        max_iter=EPOCHS,
+        random_state=0,
+        device=str(device),
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        clf.fit(X, y)
+    _sync(device)
+    return clf
+
+
+def fit_skorch(X, y, batch_size, device):
+    from skorch import NeuralNetClassifier
+
+    from skdeep.neural_network._modules import MLPModule
+
+    torch.manual_seed(0)
+    net = NeuralNetClassifier(
+        MLPModule,
+        module__n_features=X.shape[1],
+        module__hidden_layer_sizes=HIDDEN,
+        module__n_outputs=N_CLASSES,
+        criterion=torch.nn.CrossEntropyLoss,
+        optimizer=torch.optim.Adam,
+        lr=LR,
+        max_epochs=EPOCHS,
+        batch_size=batch_size,
+        iterator_train__shuffle=True,
+        train_split=None,
+        device=str(device),
+        verbose=0,
+    )
+    net.fit(X, y)
+    _sync(device)
+    return net
+
+
+def fit_sklearn(X, y, batch_size, device):
+    from sklearn.neural_network import MLPClassifier
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return MLPClassifier(
+            hidden_layer_sizes=HIDDEN,
+            alpha=0.0,
+            batch_size=batch_size,
+            learning_rate_init=LR,
+            max_iter=EPOCHS,
+            random_state=0,
+        ).fit(X, y)
+
+
+CONTENDERS = {
+    "bare": fit_bare,
+    "skdeep": fit_skdeep,
+    "skorch": fit_skorch,
+    "sklearn": fit_sklearn,
+}
+
+
+def run(device="cpu", batch_sizes=(128, 1024), rounds=3, n_samples=N_SAMPLES, names=None):
+    """Time every contender; return ``{(name, batch_size): min seconds}``."""
+    device = torch.device(device)
+    names = list(names or CONTENDERS)
+    if device.type != "cpu" and "sklearn" in names:
+        names.remove("sklearn")
+    X, y = make_data(n_samples)
+    times = {}
+    for batch_size in batch_sizes:
+        fit_bare(X[:2048], y[:2048], batch_size, device)  # warm-up (allocator, kernels)
+        for _ in range(rounds):
+            for name in names:
+                start = time.perf_counter()
+                CONTENDERS[name](X, y, batch_size, device)
+                elapsed = time.perf_counter() - start
+                key = (name, batch_size)
+                times[key] = min(times.get(key, np.inf), elapsed)
+    return times, names
+
+
+def report(times, names, device):
+    dev = torch.device(device)
+    where = torch.cuda.get_device_name(dev) if dev.type == "cuda" else "CPU"
+    print(
+        f"skdeep tabular benchmark: {N_SAMPLES}x{N_FEATURES}, MLP {HIDDEN}, "
+        f"{EPOCHS} epochs, Adam; device: {where}, torch {torch.__version__}, "
+        f"{torch.get_num_threads()} threads"
+    )
+    print(f"{'contender':<10}{'batch':>7}{'seconds':>10}{'x bare':>9}")
+    for (name, batch_size), seconds in sorted(times.items(), key=lambda kv: (kv[0][1], names.index(kv[0][0]))):
+        ratio = seconds / times[("bare", batch_size)]
+        print(f"{name:<10}{batch_size:>7}{seconds:>10.3f}{ratio:>9.2f}")
+
+
+def main(argv=None):
+    global N_SAMPLES
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--device", default="cpu")
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--quick", action="store_true", help="20k rows instead of 200k")
+    parser.add_argument("--only", nargs="*", choices=list(CONTENDERS))
+    args = parser.parse_args(argv)
+    if args.quick:
+        N_SAMPLES = 20_000
+    times, names = run(args.device, rounds=args.rounds, n_samples=N_SAMPLES, names=args.only)
+    report(times, names, args.device)
+
+
+if __name__ == "__main__":
+    main()
