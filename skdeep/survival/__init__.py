@@ -6,6 +6,7 @@ Every estimator takes a structured ``y`` (:func:`sksurv.util.Surv.from_arrays`),
 functions over ``unique_times_``.
 """
 
+from ._deepsurv import DeepSurv
 from ._head import SurvivalHead, SurvivalStepFunction
 
-__all__ = ["SurvivalHead", "SurvivalStepFunction"]
+__all__ = ["DeepSurv", "SurvivalHead", "SurvivalStepFunction"]
