@@ -1,0 +1,5 @@
+"""Convolutional networks on images: :class:`CNNClassifier`, :class:`CNNRegressor`."""
+
+from ._cnn import CNNClassifier, CNNRegressor
+
+__all__ = ["CNNClassifier", "CNNRegressor"]
