@@ -1,7 +1,8 @@
 """skdeep: deep networks as first-class scikit-learn estimators."""
 
 from .neural_network import MLPClassifier, MLPRegressor
+from .convolutional import CNNClassifier, CNNRegressor
 
 __version__ = "0.1.0"
 
-__all__ = ["MLPClassifier", "MLPRegressor", "__version__"]
+__all__ = ["MLPClassifier", "MLPRegressor", "CNNClassifier", "CNNRegressor", "__version__"]
