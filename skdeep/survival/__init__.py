@@ -6,7 +6,8 @@ Every estimator takes a structured ``y`` (:func:`sksurv.util.Surv.from_arrays`),
 functions over ``unique_times_``.
 """
 
+from ._coxtime import CoxTime
 from ._deepsurv import DeepSurv
 from ._head import SurvivalHead, SurvivalStepFunction
 
-__all__ = ["DeepSurv", "SurvivalHead", "SurvivalStepFunction"]
+__all__ = ["CoxTime", "DeepSurv", "SurvivalHead", "SurvivalStepFunction"]
