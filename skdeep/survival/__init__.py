@@ -9,5 +9,8 @@ functions over ``unique_times_``.
 from ._coxtime import CoxTime
 from ._deepsurv import DeepSurv
 from ._head import SurvivalHead, SurvivalStepFunction
+from ._deephit import DeepHit
+from ._discrete import NMTLR, PMF, LogisticHazard, PCHazard
 
 __all__ = ["CoxTime", "DeepSurv", "SurvivalHead", "SurvivalStepFunction"]
+__all__ += ["DeepHit", "LogisticHazard", "NMTLR", "PCHazard", "PMF"]

@@ -181,3 +181,27 @@ def survival_at(times, knots, surv_knots, interpolation):
         log_s = np.where(rho == 0, log_left, log_s)
         return np.exp(log_s)
     raise ValueError(f"interpolation must be one of {INTERPOLATIONS}, got {interpolation!r}.")
+
+
+def grid_hazards(index, event, m, n_causes=1):
+    """Marginal (Kaplan-Meier / Aalen-Johansen) hazards on the grid.
+
+    Parameters
+    ----------
+    index, event : ndarray of shape (n_samples,)
+        As returned by :func:`discrete_labels`.
+    m : int
+        Number of grid points.
+    n_causes : int, default=1
+
+    Returns
+    -------
+    hazard : ndarray of shape (n_causes, m)
+        ``d_kj / r_j``: events of cause ``k`` at grid point ``j`` over the
+        number of samples still at risk there (index ``>= j``).
+    """
+    at_risk = np.bincount(index, minlength=m)[::-1].cumsum()[::-1].astype(np.float64)
+    hazard = np.zeros((n_causes, m))
+    for k in range(n_causes):
+        hazard[k] = np.bincount(index[event == k + 1], minlength=m) / np.maximum(at_risk, 1)
+    return hazard
