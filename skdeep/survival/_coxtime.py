@@ -37,7 +37,7 @@ class CoxTime(SurvivalHead, BaseNeuralEstimator):
         n_controls=1,
         solver="adam",
         alpha=0.0001,
-        batch_size=256,
+        batch_size="auto",
         learning_rate="constant",
         learning_rate_init=0.001,
         power_t=0.5,
@@ -224,9 +224,8 @@ CoxTime.__doc__ = f"""Cox-Time: relative risk with time as an input (Kvamme et a
     n_controls : int, default=1
         Controls sampled per case in each mini-batch (the paper uses 1).
 {TRAINING_PARAMS}
-    Defaults differing from the MLPs: ``batch_size=256``, ``max_iter=100``,
-    ``dropout=0.1``.  With ``early_stopping`` the validation score is Harrell's
-    C of :math:`g(x, t)` averaged over five times spread over the training
+    Defaults differing from the MLPs: ``max_iter=100``, ``dropout=0.1``.
+    With ``early_stopping`` the validation score is Harrell's C of :math:`g(x, t)` averaged over five times spread over the training
     event times (the baseline hazard is only estimated after training).
 
     Attributes

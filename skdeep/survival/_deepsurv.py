@@ -29,7 +29,7 @@ class DeepSurv(SurvivalHead, BaseNeuralEstimator):
         ties="breslow",
         solver="adam",
         alpha=0.0001,
-        batch_size=256,
+        batch_size="auto",
         learning_rate="constant",
         learning_rate_init=0.001,
         power_t=0.5,
@@ -171,11 +171,11 @@ DeepSurv.__doc__ = f"""Cox proportional-hazards network (DeepSurv; Katzman et al
     ties : {{'breslow', 'efron'}}, default='breslow'
         Handling of tied event times in the partial likelihood.
 {TRAINING_PARAMS}
-    Defaults differing from the MLPs: ``batch_size=256`` (the partial
-    likelihood of a batch compares each event with its risk set inside the
-    batch, so larger batches approximate the full likelihood better),
-    ``max_iter=100`` and ``dropout=0.1``. ``early_stopping`` scores the
-    held-out split with Harrell's concordance index.
+    Defaults differing from the MLPs: ``max_iter=100`` and ``dropout=0.1``.
+    The partial likelihood of a batch compares each event with its risk set
+    inside the batch, so larger batches approximate the full likelihood
+    better.  ``early_stopping`` scores the held-out split with Harrell's
+    concordance index.
 
     Attributes
     ----------

@@ -1,0 +1,139 @@
+"""DeepSurv against scikit-survival's Cox model, and its survival conventions."""
+
+import numpy as np
+import pytest
+from sklearn.preprocessing import StandardScaler
+from sksurv.datasets import load_whas500
+from sksurv.functions import StepFunction
+from sksurv.linear_model import CoxPHSurvivalAnalysis
+from sksurv.util import Surv
+
+from skdeep.datasets import make_survival_data
+from skdeep.survival import DeepSurv
+
+
+@pytest.fixture(scope="module")
+def whas_numeric():
+    X, y = load_whas500()
+    return StandardScaler().fit_transform(X.select_dtypes("number")), y
+
+
+def _linear(**kw):
+    return DeepSurv(hidden_layer_sizes=(), solver="lbfgs", alpha=0.0, tol=1e-9,
+                    max_iter=1000, random_state=0, device="cpu", **kw)
+
+
+@pytest.mark.parametrize("ties", ["breslow", "efron"])
+def test_linear_deepsurv_reproduces_coxph(whas_numeric, ties):
+    X, y = whas_numeric
+    cph = CoxPHSurvivalAnalysis(ties=ties).fit(X, y)
+    model = _linear(ties=ties).fit(X, y)
+    np.testing.assert_allclose(model.coef_, cph.coef_, atol=1e-3)
+    np.testing.assert_array_equal(model.unique_times_, cph.unique_times_)
+    np.testing.assert_allclose(model.baseline_survival_.y,
+                               cph._baseline_model.baseline_survival_.y, atol=1e-3)
+    np.testing.assert_allclose(model.cum_baseline_hazard_.y,
+                               cph.cum_baseline_hazard_.y, rtol=1e-3, atol=1e-6)
+    np.testing.assert_allclose(model.predict(X), cph.predict(X), atol=1e-3)
+    np.testing.assert_allclose(model.predict_survival_function(X[:20], return_array=True),
+                               cph.predict_survival_function(X[:20], return_array=True),
+                               atol=1e-3)
+    np.testing.assert_allclose(
+        model.predict_cumulative_hazard_function(X[:20], return_array=True),
+        cph.predict_cumulative_hazard_function(X[:20], return_array=True),
+        rtol=1e-3, atol=1e-6)
+    assert abs(model.score(X, y) - cph.score(X, y)) < 1e-3
+
+
+def test_alpha_means_what_it_means_in_coxph(whas_numeric):
+    X, y = whas_numeric
+    cph = CoxPHSurvivalAnalysis(alpha=50.0).fit(X, y)
+    model = DeepSurv(hidden_layer_sizes=(), solver="lbfgs", alpha=50.0, tol=1e-9,
+                     max_iter=1000, random_state=0, device="cpu").fit(X, y)
+    np.testing.assert_allclose(model.coef_, cph.coef_, atol=1e-3)
+
+
+def test_integer_sample_weights_equal_repeated_rows(whas_numeric):
+    X, y = whas_numeric
+    X, y = X[:150], y[:150]
+    reps = np.random.RandomState(0).randint(1, 4, size=150)
+    weighted = _linear().fit(X, y, sample_weight=reps)
+    repeated = _linear().fit(np.repeat(X, reps, axis=0), np.repeat(y, reps))
+    np.testing.assert_allclose(weighted.coef_, repeated.coef_, atol=1e-4)
+    np.testing.assert_allclose(weighted.cum_baseline_hazard_.y,
+                               repeated.cum_baseline_hazard_.y, rtol=1e-4)
+
+
+def test_prediction_conventions_follow_sksurv():
+    X, y = make_survival_data(n_samples=200, random_state=0)
+    model = DeepSurv(max_iter=5, random_state=0, device="cpu").fit(X, y)
+    risk = model.predict(X)
+    assert risk.shape == (200,)
+    funcs = model.predict_survival_function(X[:4])
+    assert funcs.shape == (4,) and all(isinstance(f, StepFunction) for f in funcs)
+    np.testing.assert_array_equal(funcs[0].x, model.unique_times_)
+    arr = model.predict_survival_function(X[:4], return_array=True)
+    assert arr.shape == (4, model.unique_times_.shape[0])
+    np.testing.assert_allclose(arr[1], funcs[1](model.unique_times_))
+    assert np.all(np.diff(arr, axis=1) <= 1e-12) and np.all((arr >= 0) & (arr <= 1))
+    chf = model.predict_cumulative_hazard_function(X[:4], return_array=True)
+    np.testing.assert_allclose(arr, np.exp(-chf))
+    # higher risk means lower survival at every time
+    hi, lo = np.argmax(risk[:4]), np.argmin(risk[:4])
+    assert np.all(arr[hi] <= arr[lo] + 1e-12)
+    np.testing.assert_array_equal(np.unique(y["time"]), model.unique_times_)
+
+
+def test_survival_functions_are_flat_after_the_last_training_time():
+    X, y = make_survival_data(n_samples=100, random_state=0)
+    model = DeepSurv(max_iter=3, random_state=0, device="cpu").fit(X, y)
+    fn = model.predict_survival_function(X[:1])[0]
+    last = model.unique_times_[-1]
+    assert fn(last * 10) == fn(last)
+    np.testing.assert_allclose(fn([0.0, last, 2 * last])[1:], fn(last))
+    with pytest.raises(ValueError):
+        fn(-1.0)
+
+
+def test_mini_batches_without_events_train_without_nan():
+    X, y = make_survival_data(n_samples=120, censoring=0.9, random_state=1)
+    model = DeepSurv(batch_size=4, max_iter=3, random_state=0, device="cpu").fit(X, y)
+    assert np.all(np.isfinite(model.loss_curve_))
+    assert np.all(np.isfinite(model.predict(X)))
+
+
+def test_deep_model_learns_nonlinear_log_risk():
+    X, y = make_survival_data(n_samples=1000, random_state=0)
+    Xtr, ytr, Xte, yte = X[:700], y[:700], X[700:], y[700:]
+    linear = CoxPHSurvivalAnalysis().fit(Xtr, ytr).score(Xte, yte)
+    deep = DeepSurv(max_iter=60, learning_rate_init=0.003, random_state=0,
+                    device="cpu").fit(Xtr, ytr).score(Xte, yte)
+    assert deep > linear + 0.02  # the x_2 ** 2 term is out of the linear model's reach
+
+
+def test_early_stopping_scores_with_cindex_and_restores_best():
+    X, y = make_survival_data(n_samples=400, random_state=0)
+    model = DeepSurv(early_stopping=True, max_iter=50, n_iter_no_change=3,
+                     random_state=0, device="cpu").fit(X, y)
+    assert 0.5 < model.best_validation_score_ <= 1.0
+    assert model.best_validation_score_ == max(model.validation_scores_)
+
+
+def test_early_stopping_split_without_events_is_refused():
+    X, y = make_survival_data(n_samples=100, random_state=0)
+    event = np.zeros(100, dtype=bool)
+    event[:1] = True  # a single event: it cannot be in both splits
+    y = Surv.from_arrays(event, y["time"])
+    model = DeepSurv(early_stopping=True, validation_fraction=0.2, random_state=0)
+    with pytest.raises(ValueError, match="validation split has no events"):
+        for seed in range(20):  # some seed puts the event in the training part
+            model.set_params(random_state=seed).fit(X, y)
+
+
+def test_efron_and_breslow_differ_only_with_ties():
+    X, y = make_survival_data(n_samples=150, random_state=0)
+    tied = Surv.from_arrays(y["event"], np.ceil(y["time"]))
+    fits = {t: _linear(ties=t).fit(X, tied).coef_ for t in ("breslow", "efron")}
+    assert not np.allclose(fits["breslow"], fits["efron"], atol=1e-3)
+    fits = {t: _linear(ties=t).fit(X, y).coef_ for t in ("breslow", "efron")}
+    np.testing.assert_allclose(fits["breslow"], fits["efron"], atol=1e-5)
