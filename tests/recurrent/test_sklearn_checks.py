@@ -1,0 +1,28 @@
+"""scikit-learn's estimator checks on RNNClassifier and RNNRegressor (2-D input)."""
+
+from sklearn.utils.estimator_checks import parametrize_with_checks
+
+from skdeep import RNNClassifier, RNNRegressor
+
+EXPECTED_FAILED = {
+    "check_sample_weight_equivalence_on_dense_data": (
+        "mini-batch SGD: weight 2 is not the same as a repeated row "
+        "(sklearn's own MLP fails this too)"
+    ),
+}
+
+
+def _expected_failed_checks(estimator):
+    return EXPECTED_FAILED
+
+
+# Default sequence_shape: a row of d features is read as d steps of one feature.
+@parametrize_with_checks(
+    [
+        RNNClassifier(hidden_size=8, max_iter=50, random_state=0, device="cpu"),
+        RNNRegressor(hidden_size=8, max_iter=100, random_state=0, device="cpu"),
+    ],
+    expected_failed_checks=_expected_failed_checks,
+)
+def test_sklearn_compatible_estimator(estimator, check):
+    check(estimator)
