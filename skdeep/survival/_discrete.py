@@ -347,7 +347,8 @@ class PCHazard(_TimeGridModel):
     def _initial_bias(self, y):
         index, event, fraction = y
         m = self.n_outputs_
-        later = np.bincount(index, minlength=m)[::-1].cumsum()[::-1] - np.bincount(index, minlength=m)
+        count = np.bincount(index, minlength=m)
+        later = count[::-1].cumsum()[::-1] - count  # samples past interval j
         exposure = later + np.bincount(index, weights=fraction, minlength=m)
         eta = np.bincount(index, weights=event, minlength=m) / np.maximum(exposure, _EPS)
         eta = np.clip(eta, _EPS, 50.0)
