@@ -9,8 +9,16 @@ functions over ``unique_times_``.
 from ._coxtime import CoxTime
 from ._deepsurv import DeepSurv
 from ._head import SurvivalHead, SurvivalStepFunction
+from ._scoring import as_integrated_brier_score_scorer, clip_to_follow_up
 from ._deephit import DeepHit
 from ._discrete import NMTLR, PMF, LogisticHazard, PCHazard
 
-__all__ = ["CoxTime", "DeepSurv", "SurvivalHead", "SurvivalStepFunction"]
+__all__ = [
+    "CoxTime",
+    "DeepSurv",
+    "SurvivalHead",
+    "SurvivalStepFunction",
+    "as_integrated_brier_score_scorer",
+    "clip_to_follow_up",
+]
 __all__ += ["DeepHit", "LogisticHazard", "NMTLR", "PCHazard", "PMF"]

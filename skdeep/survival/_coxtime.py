@@ -31,7 +31,7 @@ class CoxTime(SurvivalHead, BaseNeuralEstimator):
 
     def __init__(
         self,
-        hidden_layer_sizes=(32, 32),
+        hidden_layer_sizes=(64,),
         activation="relu",
         *,
         n_controls=1,
@@ -56,7 +56,7 @@ class CoxTime(SurvivalHead, BaseNeuralEstimator):
         epsilon=1e-8,
         n_iter_no_change=10,
         max_fun=15000,
-        dropout=0.1,
+        dropout=0.2,
         batch_norm=False,
         l1=0.0,
         max_norm=None,
@@ -215,7 +215,7 @@ CoxTime.__doc__ = f"""Cox-Time: relative risk with time as an input (Kvamme et a
 
     Parameters
     ----------
-    hidden_layer_sizes : array-like of shape (n_layers - 2,), default=(32, 32)
+    hidden_layer_sizes : array-like of shape (n_layers - 2,), default=(64,)
         Width of each hidden layer of :math:`g`.
 
     activation : str, default='relu'
@@ -224,7 +224,7 @@ CoxTime.__doc__ = f"""Cox-Time: relative risk with time as an input (Kvamme et a
     n_controls : int, default=1
         Controls sampled per case in each mini-batch (the paper uses 1).
 {TRAINING_PARAMS}
-    Defaults differing from the MLPs: ``max_iter=100``, ``dropout=0.1``.
+    Defaults differing from the MLPs: ``max_iter=100``, ``dropout=0.2``.
     With ``early_stopping`` the validation score is Harrell's C of :math:`g(x, t)` averaged over five times spread over the training
     event times (the baseline hazard is only estimated after training).
 

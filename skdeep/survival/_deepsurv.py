@@ -23,7 +23,7 @@ class DeepSurv(SurvivalHead, BaseNeuralEstimator):
 
     def __init__(
         self,
-        hidden_layer_sizes=(32, 32),
+        hidden_layer_sizes=(64,),
         activation="relu",
         *,
         ties="breslow",
@@ -48,7 +48,7 @@ class DeepSurv(SurvivalHead, BaseNeuralEstimator):
         epsilon=1e-8,
         n_iter_no_change=10,
         max_fun=15000,
-        dropout=0.1,
+        dropout=0.2,
         batch_norm=False,
         l1=0.0,
         max_norm=None,
@@ -162,7 +162,7 @@ DeepSurv.__doc__ = f"""Cox proportional-hazards network (DeepSurv; Katzman et al
 
     Parameters
     ----------
-    hidden_layer_sizes : array-like of shape (n_layers - 2,), default=(32, 32)
+    hidden_layer_sizes : array-like of shape (n_layers - 2,), default=(64,)
         Width of each hidden layer; ``()`` gives the linear Cox model.
 
     activation : str, default='relu'
@@ -171,7 +171,7 @@ DeepSurv.__doc__ = f"""Cox proportional-hazards network (DeepSurv; Katzman et al
     ties : {{'breslow', 'efron'}}, default='breslow'
         Handling of tied event times in the partial likelihood.
 {TRAINING_PARAMS}
-    Defaults differing from the MLPs: ``max_iter=100`` and ``dropout=0.1``.
+    Defaults differing from the MLPs: ``max_iter=100`` and ``dropout=0.2``.
     The partial likelihood of a batch compares each event with its risk set
     inside the batch, so larger batches approximate the full likelihood
     better.  ``early_stopping`` scores the held-out split with Harrell's

@@ -226,3 +226,28 @@ def test_score_accepts_any_field_names(data):
     renamed["status"], renamed["days"] = y["event"], y["time"]
     model = _small(DeepSurv).fit(X, renamed)
     assert model.score(X, renamed) == model.score(X, y)
+
+
+def test_skdeep_ibs_scorer_survives_kfold_with_the_longest_time_in_test():
+    from sklearn.model_selection import KFold
+
+    from skdeep.survival import as_integrated_brier_score_scorer as SafeIBS
+
+    X, y = make_survival_data(n_samples=150, censoring=0.2, random_state=0)
+    folds = list(KFold(3, shuffle=True, random_state=0).split(X))
+    longest = np.argmax(y["time"])
+    y["event"][longest] = True  # the training censoring estimate then refuses it
+    times = np.quantile(y["time"], [0.2, 0.4, 0.6])
+    grid = {"estimator__alpha": [1e-4]}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        plain = GridSearchCV(as_integrated_brier_score_scorer(_small(DeepSurv), times),
+                             grid, cv=folds).fit(X, y)
+    safe = GridSearchCV(SafeIBS(_small(DeepSurv), times), grid, cv=folds).fit(X, y)
+    plain_scores = [plain.cv_results_[f"split{i}_test_score"][0] for i in range(3)]
+    safe_scores = [safe.cv_results_[f"split{i}_test_score"][0] for i in range(3)]
+    bad = [i for i, (_, te) in enumerate(folds) if longest in te][0]
+    assert np.isnan(plain_scores[bad]) and np.isfinite(safe_scores).all()
+    # where scikit-survival's wrapper is defined, both give the same score
+    same = [i for i in range(3) if i != bad]
+    np.testing.assert_allclose(np.array(safe_scores)[same], np.array(plain_scores)[same])
