@@ -229,6 +229,6 @@ n_iter_, t_, n_features_in_, feature_names_in_, net_, history_
     >>> surv = model.predict_survival_function(X.iloc[:2])
     >>> len(surv), float(surv[0](0.0)) <= 1.0
     (2, True)
-    >>> round(model.score(X, y), 1) >= 0.7
+    >>> bool(model.score(X, y) > 0.7)
     True
     """

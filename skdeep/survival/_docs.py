@@ -1,9 +1,9 @@
-"""Docstring pieces shared by the survival estimators."""
+"""Docstring pieces shared by the continuous-time survival estimators."""
 
-from ..neural_network._mlp import _SHARED_PARAMS
+from .._docstrings import training_params_doc
 
 __all__ = ["TRAINING_PARAMS"]
 
-# The base's training parameters from ``solver`` on (each model documents its
-# own ``hidden_layer_sizes`` and ``activation`` defaults above them).
-TRAINING_PARAMS = "    solver :" + _SHARED_PARAMS.split("    solver :", 1)[1]
+# The base's training parameters from ``solver`` on, with the Cox networks'
+# defaults (each model documents its own ``hidden_layer_sizes`` above them).
+TRAINING_PARAMS = training_params_doc(max_iter="100", dropout="0.2")
