@@ -276,5 +276,4 @@ class SurvivalHead(SurvivalAnalysisMixin):
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.target_tags.required = True
-        tags.target_tags.single_output = False
         return tags
