@@ -59,7 +59,8 @@ def load(name):
 def preprocessor():
     """One-hot (first level dropped) categoricals, standardised numeric columns."""
     return make_column_transformer(
-        (OneHotEncoder(drop="first", sparse_output=False), make_column_selector(dtype_include="category")),
+        (OneHotEncoder(drop="first", sparse_output=False),
+         make_column_selector(dtype_include="category")),
         (StandardScaler(), make_column_selector(dtype_include="number")),
     )
 

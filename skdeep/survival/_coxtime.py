@@ -224,10 +224,6 @@ CoxTime.__doc__ = f"""Cox-Time: relative risk with time as an input (Kvamme et a
     n_controls : int, default=1
         Controls sampled per case in each mini-batch (the paper uses 1).
 {TRAINING_PARAMS}
-    Defaults differing from the MLPs: ``max_iter=100``, ``dropout=0.2``.
-    With ``early_stopping`` the validation score is Harrell's C of :math:`g(x, t)` averaged over five times spread over the training
-    event times (the baseline hazard is only estimated after training).
-
     Attributes
     ----------
     unique_times_ : ndarray of shape (n_unique_times,)
@@ -250,6 +246,11 @@ n_iter_, t_, n_features_in_, feature_names_in_, net_, history_
 
     Notes
     -----
+    Defaults differing from the MLPs: ``max_iter=100``, ``dropout=0.2``.
+    With ``early_stopping`` the validation score is Harrell's C of
+    :math:`g(x, t)` averaged over five quantiles of the training event times
+    (the baseline hazard is only estimated after training).
+
     ``predict`` returns the sum of the cumulative hazard over ``unique_times_``
     (the expected number of events, as :class:`sksurv.ensemble.RandomSurvivalForest`
     does): with non-proportional hazards there is no single log-risk.

@@ -171,12 +171,6 @@ DeepSurv.__doc__ = f"""Cox proportional-hazards network (DeepSurv; Katzman et al
     ties : {{'breslow', 'efron'}}, default='breslow'
         Handling of tied event times in the partial likelihood.
 {TRAINING_PARAMS}
-    Defaults differing from the MLPs: ``max_iter=100`` and ``dropout=0.2``.
-    The partial likelihood of a batch compares each event with its risk set
-    inside the batch, so larger batches approximate the full likelihood
-    better.  ``early_stopping`` scores the held-out split with Harrell's
-    concordance index.
-
     Attributes
     ----------
     unique_times_ : ndarray of shape (n_unique_times,)
@@ -206,6 +200,12 @@ n_iter_, t_, n_features_in_, feature_names_in_, net_, history_
 
     Notes
     -----
+    Defaults differing from the MLPs: ``max_iter=100`` and ``dropout=0.2``.
+    The partial likelihood of a batch compares each event with its risk set
+    inside the batch, so larger batches approximate the full likelihood
+    better.  ``early_stopping`` scores the held-out split with Harrell's
+    concordance index.
+
     ``partial_fit`` is not offered: the baseline hazard needs the whole training
     set. Survival functions stay at their last value after the last training
     time (see :class:`skdeep.survival.SurvivalStepFunction`).

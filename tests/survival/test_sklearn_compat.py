@@ -229,8 +229,6 @@ def test_score_accepts_any_field_names(data):
 
 
 def test_skdeep_ibs_scorer_survives_kfold_with_the_longest_time_in_test():
-    from sklearn.model_selection import KFold
-
     from skdeep.survival import as_integrated_brier_score_scorer as SafeIBS
 
     X, y = make_survival_data(n_samples=150, censoring=0.2, random_state=0)
