@@ -137,13 +137,21 @@ class CoxTime(SurvivalHead, BaseNeuralEstimator):
         unique_times, inv = np.unique(time, return_inverse=True)
         deaths = np.bincount(inv, weights=w * event, minlength=len(unique_times))
         has_event = deaths > 0
-        # g(x_j, t_k) for every training sample j and event time t_k
-        g = self._g(X, unique_times[has_event])
-        at_risk = time[:, None] >= unique_times[has_event][None, :]
-        shift = g.max()
-        risk = (w[:, None] * np.exp(g - shift) * at_risk).sum(axis=0)
+        event_times = unique_times[has_event]
+        # log of sum_j w_j exp(g(x_j, t_k)) over the risk set of every event
+        # time t_k, a block of event times at a time (memory O(n * block))
+        log_risk = np.empty(len(event_times))
+        block = max(1, 2**22 // max(len(time), 1))
+        for start in range(0, len(event_times), block):
+            t_k = event_times[start : start + block]
+            g = self._g(X, t_k)
+            g = np.where(time[:, None] >= t_k[None, :], g, -np.inf)
+            shift = g.max(axis=0)
+            log_risk[start : start + block] = shift + np.log(
+                (w[:, None] * np.exp(g - shift)).sum(axis=0)
+            )
         increments = np.zeros(len(unique_times))
-        increments[has_event] = deaths[has_event] / risk * np.exp(-shift)
+        increments[has_event] = deaths[has_event] * np.exp(-log_risk)
         self.unique_times_ = unique_times
         self.baseline_hazard_ = increments
         self._event_mask = has_event
