@@ -157,7 +157,7 @@ class CoxTime(SurvivalHead, BaseNeuralEstimator):
         self._event_mask = has_event
 
     # ------------------------------------------------------------ predictions
-    def _g(self, X, times, chunk=2**20):
+    def _g(self, X, times, chunk=2**18):
         """``g(x_i, t_k)`` as an ``(n_samples, n_times)`` float64 array."""
         module = self.net_.module_
         device = torch.device(self.net_.device)

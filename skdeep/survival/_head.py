@@ -177,6 +177,7 @@ class SurvivalHead(SurvivalAnalysisMixin):
             )
 
     def _score_output(self, output, y, sample_weight):
+        # Harrell's C is unweighted, as in scikit-survival's ``score``
         risk = self._risk_from_output(output.double().numpy())
         if not np.all(np.isfinite(risk)):
             return np.nan
