@@ -254,15 +254,20 @@ class PMF(_TimeGridModel):
 
 
 class NMTLR(PMF):
+    def _scale(self):
+        # psi_j = sum_{k >= j} phi_k / m: without the 1/m the first grid points
+        # get m times the gradient of the last and overfit first.
+        return 1.0 / self.n_outputs_
+
     def _build_criterion(self):
-        return MTLRLoss()
+        return MTLRLoss(scale=self._scale())
 
     def _initial_bias(self, y):
-        psi = super()._initial_bias(y)  # psi_j = sum_{k >= j} phi_k
+        psi = super()._initial_bias(y) / self._scale()  # psi_j = c sum_{k >= j} phi_k
         return psi - np.r_[psi[1:], 0.0]
 
     def _logits(self, output):
-        return output[:, ::-1].cumsum(1)[:, ::-1]
+        return self._scale() * output[:, ::-1].cumsum(1)[:, ::-1]
 
 
 class PCHazard(_TimeGridModel):
@@ -528,8 +533,11 @@ _doc(
 
     MTLR (Yu et al., 2011) with a neural network in place of the linear
     predictors (Fotso, 2018): the PMF model of :class:`PMF` applied to the
-    reverse cumulative sums :math:`\\psi_j = \\sum_{k \\ge j} \\phi_k` of the
-    network outputs.""",
+    scaled reverse cumulative sums :math:`\\psi_j = \\frac1m \\sum_{k \\ge j}
+    \\phi_k` of the :math:`m` network outputs. The factor :math:`1/m` (pycox
+    uses 1) does not change the model family; it keeps the first grid points,
+    which sum :math:`m` outputs, from learning :math:`m` times faster than
+    the last, which made the unscaled network overfit in a few epochs.""",
     """
     The loss is the PMF likelihood of :math:`\\psi`: :math:`l_i = -d_i \\log
     f_{\\kappa_i}(x_i) - (1 - d_i) \\log S(\\tau_{\\kappa_i} \\mid x_i)`.

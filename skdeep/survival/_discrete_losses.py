@@ -136,11 +136,17 @@ class MTLRLoss(PMFLoss):
     r"""(Neural) multi-task logistic regression likelihood.
 
     The PMF likelihood of :class:`PMFLoss` on the reverse cumulative sums
-    :math:`\psi_{ij} = \sum_{k \ge j} \phi_{ik}` (Yu et al., 2011; Fotso, 2018).
+    :math:`\psi_{ij} = c \sum_{k \ge j} \phi_{ik}` (Yu et al., 2011; Fotso,
+    2018), with ``scale`` :math:`c` (1 in pycox; :class:`NMTLR` uses
+    :math:`1/m`, a reparametrisation of the same model).
     """
 
+    def __init__(self, scale=1.0):
+        super().__init__()
+        self.scale = scale
+
     def logits(self, phi):
-        return mtlr_to_pmf_logits(phi)
+        return self.scale * mtlr_to_pmf_logits(phi)
 
 
 class PCHazardLoss(_DiscreteLoss):

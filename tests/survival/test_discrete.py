@@ -296,3 +296,25 @@ def test_bad_input_fails_before_training(whas, Model):
     X_nan[0, 0] = np.nan
     with pytest.raises(ValueError, match="NaN"):
         Model().fit(X_nan, y)
+
+
+@pytest.mark.parametrize("Model", MODELS)
+def test_output_biases_start_at_the_marginal_model(whas, Model):
+    X, _, y, *_ = whas
+    model = Model(n_durations=10, max_iter=1, learning_rate_init=1e-12, random_state=0,
+                  device="cpu").fit(X, y)
+    bias = model.net_.module_.output.bias.detach().double().numpy()[None, :]
+    start = model._knot_survival(bias)[0]
+    event, time = y["fstat"], y["lenfol"]
+    if Model is PCHazard:
+        # The piecewise-exponential fit of the exact times: close to Kaplan-Meier
+        # wherever many samples are still at risk.
+        km_t, km_s = kaplan_meier_estimator(event, time)
+        km = np.r_[1.0, km_s][np.searchsorted(km_t, model.cuts_, side="right")]
+        np.testing.assert_allclose(start[km > 0.5], km[km > 0.5], atol=0.03)
+    else:
+        # Exactly the Kaplan-Meier estimate of the discretised labels.
+        index, ev = discrete_labels(time, event, model.cuts_)
+        km_t, km_s = kaplan_meier_estimator(ev > 0, model.cuts_[index])
+        km = np.r_[1.0, km_s][np.searchsorted(km_t, model.cuts_, side="right")]
+        np.testing.assert_allclose(start, km, atol=1e-5)
