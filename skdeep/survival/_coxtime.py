@@ -117,19 +117,21 @@ class CoxTime(SurvivalHead, BaseNeuralEstimator):
         )
 
     def _build_module(self, X, y):
-        module = CoxTimeModule(
+        return CoxTimeModule(
             X.shape[1],
             self._hidden_layer_sizes(),
             activation=self.activation,
             dropout=self.dropout,
             batch_norm=self.batch_norm,
         )
-        self._new_module = module
-        return module
 
     def _build_criterion(self):
-        module = self.__dict__.pop("_new_module")
-        return CoxTimeLoss(n_controls=self.n_controls).bind(module.g)
+        return CoxTimeLoss(n_controls=self.n_controls)
+
+    def _initialize(self, X, y_enc, device):
+        super()._initialize(X, y_enc, device)
+        # the loss evaluates g on the case-control pairs it samples
+        self.net_.criterion_.bind(self.net_.module_.g)
 
     def _after_fit(self, X, y, sample_weight):
         time, event = y["time"], y["event"]
