@@ -128,6 +128,11 @@ class _CNNMixin:
         validate_data(self, X.reshape(X.shape[0], -1), reset=reset, skip_check_array=True)
         return X
 
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.three_d_array = True
+        return tags
+
     def _build_module(self, X, y):
         kernel = _pair(self.kernel_size, "kernel_size")
         stride = _pair(self.stride, "stride")

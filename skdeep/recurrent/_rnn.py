@@ -161,6 +161,11 @@ class _RNNMixin:
         lengths = (~missing).sum(axis=1).astype(np.int64)
         return np.nan_to_num(X, nan=0.0), lengths
 
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.three_d_array = True
+        return tags
+
     def _build_module(self, X, y):
         return RNNModule(
             X.shape[2],

@@ -215,3 +215,14 @@ def test_gpu_fit_with_augmentation(small):
     cpu = CNNClassifier(**{**SMALL, "max_iter": 30}).fit(X, y)
     gpu = CNNClassifier(**{**SMALL, "max_iter": 30, "device": "cuda"}).fit(X, y)
     assert abs(cpu.score(X, y) - gpu.score(X, y)) < 0.1
+
+
+def test_early_stopping_and_partial_fit_on_images(small):
+    X, y = small
+    images = X.reshape(-1, 1, 8, 8)
+    clf = CNNClassifier(early_stopping=True, **SMALL).fit(images, y)
+    assert len(clf.validation_scores_) == clf.n_iter_
+    inc = CNNClassifier(**SMALL)
+    inc.partial_fit(images[:100], y[:100], classes=np.arange(10))
+    inc.partial_fit(images[100:], y[100:])
+    assert inc.predict(images).shape == (300,)

@@ -194,3 +194,12 @@ def test_gpu_packed_sequences(ragged):
     X, target = make_adding_problem(n_samples=600, sequence_length=20, random_state=0)
     reg = RNNRegressor(hidden_size=32, max_iter=30, random_state=0, device="cuda")
     assert reg.fit(X[:500], target[:500]).score(X[500:], target[500:]) > 0.8
+
+
+def test_early_stopping_split_and_partial_fit_on_ragged_sequences(ragged):
+    seqs, y = ragged
+    clf = RNNClassifier(early_stopping=True, **{**SMALL, "max_iter": 8}).fit(seqs, y)
+    assert len(clf.validation_scores_) == clf.n_iter_
+    inc = RNNClassifier(**SMALL)
+    inc.partial_fit(seqs[:60], y[:60], classes=[0, 1]).partial_fit(seqs[60:], y[60:])
+    assert inc.predict(seqs).shape == (120,)
