@@ -167,15 +167,18 @@ class _TimeGridModel(SurvivalHead, _MLPMixin, BaseNeuralEstimator):
 
     # ------------------------------------------------------------ network
     def _build_module(self, X, y):
-        """The MLP, its output biases set to the marginal (Kaplan-Meier) model.
+        """The MLP, started as the marginal (Kaplan-Meier) model.
 
-        Training then starts from the population survival curve instead of a
-        hazard of one half at every grid point, which converges in far fewer
-        epochs; the output weights keep their random initialisation.
+        The output weights start at zero and the output biases at the marginal
+        model on the grid, so the untrained network predicts the population
+        survival curve for everybody (instead of a hazard of one half at every
+        grid point plus random noise) and training converges in far fewer
+        epochs. The hidden layers keep their random initialisation.
         """
         module = super()._build_module(X, y)
         bias = torch.as_tensor(self._initial_bias(y), dtype=module.output.bias.dtype)
         with torch.no_grad():
+            module.output.weight.zero_()
             module.output.bias.copy_(bias)
         return module
 
@@ -448,8 +451,9 @@ _RISK_NOTE = """
     ``predict`` returns the negative restricted mean survival time up to the
     last grid point, :math:`-\\int_0^{\\tau_{m}} S(t \\mid x)\\,dt` with
     :math:`S` linear between grid points: a higher score means an earlier
-    event. The output biases start at the marginal (Kaplan-Meier) estimate on
-    the grid, so training starts from the population curve.
+    event. The output layer starts as the marginal (Kaplan-Meier) model on the
+    grid (zero weights, fitted biases), so training starts from the
+    population curve.
 """
 
 _EXAMPLE = """
