@@ -114,7 +114,8 @@ class _CNNMixin:
             )
         shape = X.shape[1:]
         if reset:
-            if self.image_shape != "auto" and _shape_of(self.image_shape, math.prod(shape)) != shape:
+            stated = self.image_shape
+            if stated != "auto" and _shape_of(stated, math.prod(shape)) != shape:
                 raise ValueError(
                     f"X holds images of shape {shape} but image_shape={self.image_shape!r}; "
                     "leave image_shape='auto' for image input (it applies to 2-D X)."
