@@ -144,7 +144,7 @@ CONTENDERS = {
 }
 
 
-def run(device="cpu", batch_sizes=(128, 1024), rounds=3, n_samples=N_SAMPLES, names=None):
+def run(device="cpu", batch_sizes=(128, 1024), rounds=3, n_samples=N_SAMPLES, names=None, verbose=True):
     """Time every contender; return ``{(name, batch_size): min seconds}``."""
     device = torch.device(device)
     names = list(names or CONTENDERS)
@@ -161,6 +161,8 @@ def run(device="cpu", batch_sizes=(128, 1024), rounds=3, n_samples=N_SAMPLES, na
                 elapsed = time.perf_counter() - start
                 key = (name, batch_size)
                 times[key] = min(times.get(key, np.inf), elapsed)
+                if verbose:
+                    print(f"  {name:<8} batch {batch_size:>5}: {elapsed:8.3f}s", flush=True)
     return times, names
 
 
@@ -185,7 +187,13 @@ def main(argv=None):
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--quick", action="store_true", help="20k rows instead of 200k")
     parser.add_argument("--only", nargs="*", choices=list(CONTENDERS))
+    parser.add_argument(
+        "--threads", type=int, default=None,
+        help="torch intra-op threads (default: torch's choice); 1 is steadier on a busy machine",
+    )
     args = parser.parse_args(argv)
+    if args.threads:
+        torch.set_num_threads(args.threads)
     if args.quick:
         N_SAMPLES = 20_000
     times, names = run(args.device, rounds=args.rounds, n_samples=N_SAMPLES, names=args.only)
