@@ -12,10 +12,11 @@ __all__ = ["training_params_doc"]
 
 def training_params_doc(**defaults):
     """The shared training-parameter entries, ``name=default_repr`` substituted."""
-    from .neural_network._mlp import _SHARED_PARAMS
+    from .neural_network import _mlp
 
-    start = _SHARED_PARAMS.find("    solver :")
-    text = _SHARED_PARAMS[max(start, 0):]
+    shared = getattr(_mlp, "_SHARED_PARAMS", "")
+    start = shared.find("    solver :")
+    text = shared[max(start, 0):]
     for name, value in defaults.items():
         text = re.sub(
             rf"^(    {name} : .*default=)\S+$",

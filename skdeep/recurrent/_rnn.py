@@ -4,6 +4,12 @@ Sequences come as ``(n, T, F)``, ``(n, T)`` (one feature), a list of
 ``(T_i, F)`` arrays of different lengths, or 2-D ``(n, d)`` rows read through
 ``sequence_shape``; the 2-D path makes them ordinary scikit-learn estimators
 that pass the generic estimator checks.
+
+Variable-length sequences are validated one by one and stacked into one array
+padded with NaN after each sequence's end (user data can never hold NaN: it is
+rejected), so the validated ``X`` stays a plain array that the base class can
+split and index; :meth:`_RNNMixin._training_inputs` turns the padding into
+lengths for :func:`torch.nn.utils.rnn.pack_padded_sequence`.
 """
 
 import math
@@ -155,6 +161,8 @@ class _RNNMixin:
         return X
 
     def _training_inputs(self, X):
+        """``X`` itself, or for NaN-padded rows (see :func:`_pad`) the zero-filled
+        array and each sequence's length, which the module packs."""
         missing = np.isnan(X[:, :, 0])
         if not missing.any():
             return X
