@@ -50,7 +50,55 @@ def tour_mlp(quick):
     _row("sklearn MLPRegressor", make_pipeline(StandardScaler(), SkMLPRegressor(**params)), X, y / 100, cv)
 
 
-SECTIONS = [tour_mlp]
+def tour_images_and_sequences(quick):
+    from sklearn.datasets import load_digits
+    from sklearn.neural_network import MLPClassifier as SkMLPClassifier
+
+    from . import CNNClassifier, RNNClassifier
+
+    folds = 3 if quick else 5
+    X, y = load_digits(return_X_y=True)
+    X = X / 16.0
+    cv = StratifiedKFold(folds, shuffle=True, random_state=0)
+    _section(f"Digits as 8x8 images and as 8-step sequences, {folds}-fold CV", "accuracy")
+    epochs = dict(max_iter=10) if quick else {}
+    _row("skdeep.CNNClassifier (defaults)", CNNClassifier(random_state=0, **epochs), X.reshape(-1, 8, 8), y, cv)
+    _row("skdeep.RNNClassifier (LSTM)", RNNClassifier(random_state=0, **epochs), X.reshape(-1, 8, 8), y, cv)
+    _row("sklearn MLPClassifier (64,)", SkMLPClassifier((64,), max_iter=200, random_state=0), X, y, cv)
+
+
+def tour_survival(quick):
+    from sksurv.datasets import load_gbsg2
+    from sksurv.linear_model import CoxPHSurvivalAnalysis
+
+    from .survival import DeepHit, DeepSurv, LogisticHazard
+
+    folds = 3 if quick else 5
+    X, y = load_gbsg2()
+    pre = _survival_preprocessor()
+    cv = KFold(folds, shuffle=True, random_state=0)
+    epochs = dict(max_iter=30) if quick else {}
+    _section(f"GBSG2 breast cancer survival (686 patients), {folds}-fold CV", "C-index")
+    for name, model in [
+        ("skdeep.survival.DeepSurv", DeepSurv(random_state=0, **epochs)),
+        ("skdeep.survival.LogisticHazard", LogisticHazard(random_state=0, **epochs)),
+        ("skdeep.survival.DeepHit", DeepHit(random_state=0, **epochs)),
+        ("sksurv CoxPHSurvivalAnalysis", CoxPHSurvivalAnalysis()),
+    ]:
+        _row(name, make_pipeline(pre, model), X, y, cv)
+
+
+def _survival_preprocessor():
+    from sklearn.compose import make_column_selector, make_column_transformer
+    from sklearn.preprocessing import OneHotEncoder
+
+    return make_column_transformer(
+        (OneHotEncoder(drop="first", sparse_output=False), make_column_selector(dtype_include="category")),
+        (StandardScaler(), make_column_selector(dtype_include="number")),
+    )
+
+
+SECTIONS = [tour_mlp, tour_images_and_sequences, tour_survival]
 
 
 def run_tour(quick=False):
