@@ -14,7 +14,7 @@ def test_quick_tour_prints_every_family_beside_its_reference(capsys):
         "sksurv CoxPHSurvivalAnalysis",
     ):
         assert name in out
-    scores = [float(line.split()[1]) for line in out.splitlines() if line.startswith("  skdeep.")]
+    scores = [float(line[36:].split()[0]) for line in out.splitlines() if line.startswith("  skdeep.")]
     assert len(scores) == 7 and all(0.3 < s <= 1.0 for s in scores)
 
 
