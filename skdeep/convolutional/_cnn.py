@@ -15,7 +15,7 @@ from sklearn.utils.validation import check_array, validate_data
 
 from .._heads import ClassifierHead, RegressorHead
 from ..base import BaseNeuralEstimator
-from .._docstrings import training_params_doc
+from .._docstrings import TRAINING_ATTRIBUTES, training_params_doc
 from ._modules import CNNModule
 
 __all__ = ["CNNClassifier", "CNNRegressor"]
@@ -224,7 +224,8 @@ _TRAINING_PARAMS = training_params_doc(
     batch_size="64", learning_rate_init="0.002", n_iter_no_change="5"
 )
 
-_CNN_ATTRIBUTES = """
+_CNN_ATTRIBUTES = (
+    """
     image_shape_ : tuple of int
         The ``(C, H, W)`` shape of the images seen during fit.
 
@@ -234,42 +235,9 @@ _CNN_ATTRIBUTES = """
     feature_names_in_ : ndarray of shape (n_features_in_,)
         Names of features seen during fit, when ``X`` is a DataFrame with
         string column names.
-
-    loss_ : float
-        The final training loss.
-
-    loss_curve_ : list of float
-        Training loss at the end of each epoch.
-
-    best_loss_ : float or None
-        The minimum training loss reached (``None`` with early stopping).
-
-    validation_scores_ : list of float or None
-        Validation score at each epoch (early stopping only).
-
-    best_validation_score_ : float or None
-        Best validation score (early stopping only).
-
-    n_iter_ : int
-        Number of epochs run by the last call.
-
-    t_ : int
-        Number of training samples seen.
-
-    n_outputs_ : int
-        Number of outputs of the network.
-
-    out_activation_ : str
-        Name of the output activation.
-
-    net_ : skdeep._training.TrainingNet
-        The fitted skorch net (``net_.module_`` is the
-        :class:`~skdeep.convolutional._modules.CNNModule`).
-
-    history_ : skorch.history.History
-        Per-epoch history (``train_loss``, ``valid_loss``, ``valid_score``,
-        ``dur``).
 """
+    + TRAINING_ATTRIBUTES
+)
 
 
 class CNNClassifier(_CNNMixin, ClassifierHead, BaseNeuralEstimator):

@@ -212,7 +212,6 @@ class DeepHitLoss(_DiscreteLoss):
 
     def rank_per_sample(self, pmf, index, event, weight):
         n = pmf.shape[0]
-        rows = torch.arange(n, device=pmf.device)
         # A_ij: i has an event before j's time, or at j's censoring grid point.
         earlier = index.view(-1, 1) < index.view(1, -1)
         tied = (index.view(-1, 1) == index.view(1, -1)) & (event.view(1, -1) == 0)

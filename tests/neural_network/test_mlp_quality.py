@@ -2,8 +2,6 @@
 
 import warnings
 
-import numpy as np
-import pytest
 from sklearn.datasets import load_diabetes, load_digits
 from sklearn.model_selection import KFold, StratifiedKFold, cross_val_score
 from sklearn.neural_network import MLPClassifier as SkMLPClassifier

@@ -318,14 +318,3 @@ def test_output_biases_start_at_the_marginal_model(whas, Model):
         km_t, km_s = kaplan_meier_estimator(ev > 0, model.cuts_[index])
         km = np.r_[1.0, km_s][np.searchsorted(km_t, model.cuts_, side="right")]
         np.testing.assert_allclose(start, km, atol=1e-5)
-
-
-@pytest.mark.parametrize("name", ["skdeep.survival._discrete", "skdeep.survival._deephit"])
-def test_docstring_examples_run(name):
-    import doctest
-    import importlib
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        result = doctest.testmod(importlib.import_module(name))
-    assert result.attempted > 0 and result.failed == 0
