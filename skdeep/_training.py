@@ -238,13 +238,6 @@ class TrainingNet(NeuralNet):
         return float(total) / n
 
     @torch.no_grad()
-    def evaluate_loss(self, X, y, w, batch_size=4096):
-        """Mean criterion (no penalty) over ``(X, y, w)`` in evaluation mode."""
-        device = torch.device(self.device)
-        output = self.forward_raw(X, batch_size, to_cpu=False)
-        return float(self.criterion_(output, take(y, slice(None), device), w))
-
-    @torch.no_grad()
     def forward_raw(self, X, batch_size=4096, to_cpu=True):
         """Module outputs for every row of ``X`` in evaluation mode.
 
