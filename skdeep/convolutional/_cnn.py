@@ -232,7 +232,7 @@ _CNN_ATTRIBUTES = (
     n_features_in_ : int
         Number of values per image, ``C * H * W``.
 
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of features seen during fit, when ``X`` is a DataFrame with
         string column names.
 """

@@ -29,7 +29,7 @@ _SHARED_ATTRIBUTES = (
     n_features_in_ : int
         Number of features seen during fit.
 
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of features seen during fit, when ``X`` has string column names.
 """
     + TRAINING_ATTRIBUTES

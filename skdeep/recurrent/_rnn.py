@@ -407,7 +407,7 @@ _RNN_ATTRIBUTES = (
         Number of features of a 2-D ``X`` seen during fit (``T * F``), or the
         number of features per step ``F`` for 3-D or list input.
 
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of features seen during fit, when ``X`` is a DataFrame with
         string column names.
 """
