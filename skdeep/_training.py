@@ -150,26 +150,27 @@ class TrainingNet(NeuralNet):
         """
         return [p for p in self.module_.parameters() if p.ndim > 1]
 
-    def batch_loss(self, output, yb, wb, n_batch, l2, l1):
+    def batch_loss(self, output, yb, wb, n_batch, l2, l1, weights=None):
         """Criterion plus the L2/L1 penalties scaled as scikit-learn scales them.
 
         The penalty is divided by the batch's total sample weight, so that
         ``alpha`` means the same as in :class:`sklearn.neural_network.MLPClassifier`.
+        ``weights`` is :meth:`weight_parameters`, looked up once by the caller.
         """
         loss = self.criterion_(output, yb, wb)
         if l2 or l1:
             denom = n_batch if wb is None else wb.sum()
-            weights = self.weight_parameters()
+            weights = self.weight_parameters() if weights is None else weights
             if l2:
                 loss = loss + 0.5 * l2 * sum(w.pow(2).sum() for w in weights) / denom
             if l1:
                 loss = loss + l1 * sum(w.abs().sum() for w in weights) / denom
         return loss
 
-    def apply_max_norm(self, max_norm):
+    def apply_max_norm(self, max_norm, weights):
         """Rescale every unit's incoming weight vector to norm <= ``max_norm``."""
         with torch.no_grad():
-            for w in self.weight_parameters():
+            for w in weights:
                 flat = w.view(w.shape[0], -1)
                 norms = flat.norm(dim=1, keepdim=True).clamp_min(max_norm)
                 flat.mul_(max_norm / norms)
@@ -200,6 +201,7 @@ class TrainingNet(NeuralNet):
         module.train()
         notify = self.uses_batch_callbacks()
         perm = torch.randperm(n, device=device) if shuffle else None
+        weights = self.weight_parameters()
         total = torch.zeros((), device=device)
         for start in range(0, n, batch_size):
             stop = min(start + batch_size, n)
@@ -212,7 +214,7 @@ class TrainingNet(NeuralNet):
                 xb = _add_noise(xb, input_noise)
             optimizer.zero_grad(set_to_none=True)
             output = _call(module, xb)
-            loss = self.batch_loss(output, yb, wb, stop - start, l2, l1)
+            loss = self.batch_loss(output, yb, wb, stop - start, l2, l1, weights)
             loss.backward()
             if notify:
                 self.notify(
@@ -223,7 +225,7 @@ class TrainingNet(NeuralNet):
                 )
             optimizer.step()
             if max_norm is not None:
-                self.apply_max_norm(max_norm)
+                self.apply_max_norm(max_norm, weights)
             total += loss.detach() * (stop - start)
             if notify:
                 self.history.record_batch("train_loss", loss.item())
