@@ -73,21 +73,24 @@ def seeded(seed, device):
         yield
 
 
-def as_tensor(data, device, dtype=torch.float32):
+def as_tensor(data, device):
     """Copy an array (or a tuple of arrays) to ``device`` without touching it.
+
+    Floating-point arrays become float32; integer and boolean arrays keep
+    their dtype (class indices, event indicators).
 
     Sparse matrices stay on the host as CSR and are densified batch by batch.
     Read-only or non-contiguous arrays are copied; skdeep never writes into the
     tensors it makes here, so a CPU tensor may share memory with ``data``.
     """
     if isinstance(data, tuple):
-        return tuple(as_tensor(d, device, dtype) for d in data)
+        return tuple(as_tensor(d, device) for d in data)
     if data is None or isinstance(data, torch.Tensor):
         return data
     if sp.issparse(data):
         return sp.csr_matrix(data, dtype=np.float32)
     arr = np.asarray(data)
-    if dtype is not None and arr.dtype.kind in "fc":
+    if arr.dtype.kind in "fc":
         arr = arr.astype(np.float32, copy=False)
     if not arr.flags.writeable or not arr.flags.c_contiguous:
         arr = np.ascontiguousarray(arr).copy()

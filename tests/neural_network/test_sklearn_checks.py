@@ -4,16 +4,7 @@ from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from skdeep import MLPClassifier, MLPRegressor
 
-EXPECTED_FAILED = {
-    "check_sample_weight_equivalence_on_dense_data": (
-        "mini-batch SGD: weight 2 is not the same as a repeated row "
-        "(sklearn's own MLP fails this too)"
-    ),
-    "check_sample_weight_equivalence_on_sparse_data": (
-        "mini-batch SGD: weight 2 is not the same as a repeated row "
-        "(sklearn's own MLP fails this too)"
-    ),
-}
+from .._estimator_checks import SPARSE_EXPECTED_FAILED
 
 
 CLASSIFIER_ONLY = {
@@ -26,8 +17,8 @@ CLASSIFIER_ONLY = {
 
 def _expected_failed_checks(estimator):
     if isinstance(estimator, MLPClassifier):
-        return {**EXPECTED_FAILED, **CLASSIFIER_ONLY}
-    return EXPECTED_FAILED
+        return {**SPARSE_EXPECTED_FAILED, **CLASSIFIER_ONLY}
+    return SPARSE_EXPECTED_FAILED
 
 
 @parametrize_with_checks(

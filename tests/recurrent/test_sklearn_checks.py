@@ -4,16 +4,11 @@ from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from skdeep import RNNClassifier, RNNRegressor
 
-EXPECTED_FAILED = {
-    "check_sample_weight_equivalence_on_dense_data": (
-        "mini-batch SGD: weight 2 is not the same as a repeated row "
-        "(sklearn's own MLP fails this too)"
-    ),
-}
+from .._estimator_checks import DENSE_EXPECTED_FAILED
 
 
 def _expected_failed_checks(estimator):
-    return EXPECTED_FAILED
+    return DENSE_EXPECTED_FAILED
 
 
 # Default sequence_shape: a row of d features is read as d steps of one feature.
