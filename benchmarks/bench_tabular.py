@@ -51,7 +51,7 @@ def _sync(device):
 
 def fit_bare(X, y, batch_size, device):
     """The reference: a minimal loop over device-resident tensors."""
-    from skdeep.neural_network._modules import MLPModule
+    from skdeep._layers import MLPModule
 
     torch.manual_seed(0)
     Xt = torch.from_numpy(X).to(device)
@@ -98,7 +98,7 @@ def fit_skdeep(X, y, batch_size, device):
 def fit_skorch(X, y, batch_size, device):
     from skorch import NeuralNetClassifier
 
-    from skdeep.neural_network._modules import MLPModule
+    from skdeep._layers import MLPModule
 
     torch.manual_seed(0)
     net = NeuralNetClassifier(

@@ -153,11 +153,7 @@ TRAINING_ATTRIBUTES = """
 
 def training_params_doc(**defaults):
     """The shared training-parameter entries, ``name=default_repr`` substituted."""
-    from .neural_network import _mlp
-
-    shared = getattr(_mlp, "_SHARED_PARAMS", "")
-    start = shared.find("    solver :")
-    text = shared[max(start, 0):]
+    text = SHARED_PARAMS[SHARED_PARAMS.index("    solver :"):]
     for name, value in defaults.items():
         text = re.sub(
             rf"^(    {name} : .*default=)\S+$",

@@ -9,7 +9,7 @@ linear output``.
 import torch
 from torch import nn
 
-from ..neural_network._modules import dense_stack, glorot_uniform_, make_activation
+from .._layers import dense_stack, glorot_uniform_, make_activation
 
 __all__ = ["ImageAugment", "CNNModule", "conv_output_size"]
 
@@ -105,7 +105,7 @@ class CNNModule(nn.Module):
     n_outputs : int
         Output width; ``forward`` returns shape ``(n, n_outputs)``.
     activation : str
-        A key of :data:`skdeep.neural_network._modules.ACTIVATIONS`.
+        A key of :data:`skdeep._layers.ACTIVATIONS`.
     dropout : float
         Dropout probability after each dense hidden activation.
     batch_norm : bool

@@ -4,82 +4,19 @@ from numbers import Real
 
 from sklearn.utils._param_validation import Interval, StrOptions
 
-from .._docstrings import SHARED_PARAMS as _SHARED_PARAMS
-from .._docstrings import TRAINING_ATTRIBUTES
+from .._dense import DENSE_ATTRIBUTES, DenseNetworkMixin
+from .._docstrings import SHARED_PARAMS
 from .._heads import ClassifierHead, RegressorHead
 from ..base import BaseNeuralEstimator
-from ._modules import MLPModule
 
 __all__ = ["MLPClassifier", "MLPRegressor"]
 
 
-
-
-_SHARED_ATTRIBUTES = (
-    """
-    coefs_ : list of ndarray
-        ``coefs_[i]`` is the ``(fan_in, fan_out)`` weight matrix of layer ``i``.
-
-    intercepts_ : list of ndarray
-        ``intercepts_[i]`` is the bias vector of layer ``i + 1``.
-
-    n_layers_ : int
-        Number of layers, input and output included.
-
-    n_features_in_ : int
-        Number of features seen during fit.
-
-    feature_names_in_ : ndarray of shape (`n_features_in_`,)
-        Names of features seen during fit, when ``X`` has string column names.
-"""
-    + TRAINING_ATTRIBUTES
-)
-
-
-class _MLPMixin:
-    """Module construction and the sklearn-style weight attributes."""
-
-    def _build_module(self, X, y):
-        return MLPModule(
-            X.shape[1],
-            self._hidden_layer_sizes(),
-            self.n_outputs_,
-            activation=self.activation,
-            dropout=self.dropout,
-            batch_norm=self.batch_norm,
-        )
-
-    @property
-    def coefs_(self):
-        """Weight matrices ``(fan_in, fan_out)``, input layer first."""
-        return [lin.weight.detach().cpu().numpy().T.copy() for lin in self._linears()]
-
-    @property
-    def intercepts_(self):
-        """Bias vectors, first hidden layer first."""
-        return [lin.bias.detach().cpu().numpy().copy() for lin in self._linears()]
-
-    @property
-    def n_layers_(self):
-        """Number of layers, input and output included."""
-        return len(self._linears()) + 1
-
-    def _linears(self):
-        if not hasattr(self, "net_"):
-            raise AttributeError("This estimator is not fitted yet.")
-        return self.net_.module_.linears()
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.input_tags.sparse = True
-        return tags
-
-
-class MLPClassifier(_MLPMixin, ClassifierHead, BaseNeuralEstimator):
+class MLPClassifier(DenseNetworkMixin, ClassifierHead, BaseNeuralEstimator):
     pass
 
 
-class MLPRegressor(_MLPMixin, RegressorHead, BaseNeuralEstimator):
+class MLPRegressor(DenseNetworkMixin, RegressorHead, BaseNeuralEstimator):
     _parameter_constraints: dict = {
         **BaseNeuralEstimator._parameter_constraints,
         "loss": [StrOptions({"squared_error", "absolute_error", "huber", "poisson"})],
@@ -172,12 +109,12 @@ MLPClassifier.__doc__ = f"""Multi-layer perceptron classifier on torch, a drop-i
     binary log-loss; multiclass targets a softmax output and the log-loss.
 
     Parameters
-    ----------{_SHARED_PARAMS}
+    ----------{SHARED_PARAMS}
     Attributes
     ----------
     classes_ : ndarray or list of ndarray
         Class labels.
-{_SHARED_ATTRIBUTES}
+{DENSE_ATTRIBUTES}
     See Also
     --------
     MLPRegressor : The regression counterpart.
@@ -211,12 +148,12 @@ default='squared_error'
         ``'squared_error'`` is half the squared error, ``'poisson'`` half the
         Poisson deviance with a log link (``y >= 0``), as in scikit-learn;
         ``'huber'`` switches from squared to absolute error at ``huber_delta``.
-{_SHARED_PARAMS}
+{SHARED_PARAMS}
     huber_delta : float, default=1.0
         Threshold of the Huber loss (only used with ``loss='huber'``).
 
     Attributes
-    ----------{_SHARED_ATTRIBUTES}
+    ----------{DENSE_ATTRIBUTES}
     See Also
     --------
     MLPClassifier : The classification counterpart.

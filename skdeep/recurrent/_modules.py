@@ -11,7 +11,7 @@ import torch
 from torch import nn
 from torch.nn.utils.rnn import pack_padded_sequence
 
-from ..neural_network._modules import dense_stack, glorot_uniform_
+from .._layers import dense_stack, glorot_uniform_
 
 __all__ = ["CELLS", "RNNModule"]
 

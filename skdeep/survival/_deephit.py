@@ -230,7 +230,7 @@ class DeepHit(_TimeGridModel):
 
 def _deephit_doc():
     from ._discrete import _EXAMPLE, _GRID_ATTRIBUTES, _GRID_PARAMS, _RISK_NOTE
-    from ..neural_network._mlp import _SHARED_PARAMS
+    from .._docstrings import SHARED_PARAMS
 
     grid = _GRID_PARAMS.replace("{interp}", "constant_density").replace(
         "{'step', 'constant_density', 'constant_hazard'}", "{'step', 'constant_density'}"
@@ -287,11 +287,11 @@ def _deephit_doc():
         + "    For competing risks it ranks by the risk of an event of any cause,\n"
         "    and ``score`` is Harrell's C for an event of any cause.\n"
         + "\n    Parameters\n    ----------"
-        + _SHARED_PARAMS.split("    solver :")[0]
+        + SHARED_PARAMS.split("    solver :")[0]
         + grid.lstrip("\n")
         + extra
         + "\n    solver :"
-        + _SHARED_PARAMS.split("    solver :")[1]
+        + SHARED_PARAMS.split("    solver :")[1]
         + "\n    Attributes\n    ----------"
         + _GRID_ATTRIBUTES.replace(
             "    n_outputs_ : int\n        Width of the network's output layer.",

@@ -14,7 +14,8 @@ from scipy.special import expit, log_expit, log_softmax, logit, softplus
 from sklearn.utils._param_validation import Interval, StrOptions
 
 from ..base import BaseNeuralEstimator
-from ..neural_network._mlp import _SHARED_PARAMS, _MLPMixin
+from .._dense import DenseNetworkMixin
+from .._docstrings import SHARED_PARAMS
 from ._discrete_losses import LogisticHazardLoss, MTLRLoss, PCHazardLoss, PMFLoss
 from ._discretize import (
     INTERPOLATIONS,
@@ -69,7 +70,7 @@ def pmf_survival(logits, n_causes=1):
     return np.clip(surv, 0.0, 1.0), pmf
 
 
-class _TimeGridModel(SurvivalHead, _MLPMixin, BaseNeuralEstimator):
+class _TimeGridModel(SurvivalHead, DenseNetworkMixin, BaseNeuralEstimator):
     """Shared machinery of the grid models.  Not to be used directly."""
 
     _parameter_constraints: dict = {
@@ -484,11 +485,11 @@ def _doc(cls, summary, maths, interp, extra_params="", n_cuts=10):
     pad = " " * (len(name) - 3)
     cls.__doc__ = (
         f"{summary}\n{maths}{_RISK_NOTE}\n    Parameters\n    ----------"
-        + _SHARED_PARAMS.split("    solver :")[0]
+        + SHARED_PARAMS.split("    solver :")[0]
         + _GRID_PARAMS.replace("{interp}", interp).lstrip("\n")
         + extra_params
         + "\n    solver :"
-        + _SHARED_PARAMS.split("    solver :")[1]
+        + SHARED_PARAMS.split("    solver :")[1]
         + "\n    Attributes\n    ----------"
         + _GRID_ATTRIBUTES
         + _EXAMPLE.format(name=name, pad=pad, n_cuts=n_cuts, n_times=101)

@@ -3,7 +3,7 @@
 import torch
 from torch import nn
 
-from ..neural_network._modules import dense_stack, glorot_uniform_
+from .._layers import dense_stack, glorot_uniform_
 
 __all__ = ["RiskNet", "TimeRiskNet", "CoxTimeModule"]
 
@@ -22,7 +22,7 @@ class RiskNet(nn.Module):
     hidden_layer_sizes : sequence of int
         Hidden layer widths (may be empty).
     activation, dropout, batch_norm
-        As in :func:`skdeep.neural_network._modules.dense_stack`.
+        As in :func:`skdeep._layers.dense_stack`.
     """
 
     def __init__(self, n_features, hidden_layer_sizes, activation="relu", dropout=0.0,

@@ -1,7 +1,9 @@
-"""Plain torch modules for feed-forward networks (no scikit-learn in here).
+"""Shared torch building blocks (no scikit-learn in here): the ground floor.
 
-:func:`dense_stack` is the building block other families reuse for their dense
-heads; :class:`MLPModule` is the whole multi-layer perceptron.
+Every family builds on these: :func:`dense_stack` is the dense block the CNN,
+RNN, survival and graph families reuse for their heads, :func:`glorot_uniform_`
+is scikit-learn's initialisation and :class:`MLPModule` is the whole
+multi-layer perceptron. Families import from here, never from each other.
 """
 
 import math

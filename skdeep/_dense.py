@@ -1,0 +1,71 @@
+"""The dense-network mixin: an MLP body and scikit-learn's weight attributes.
+
+Shared by the MLP drop-ins and every family whose network is a plain
+multi-layer perceptron (the discrete-time survival models, for one). It sits on
+the ground floor beside :mod:`skdeep.base` so those families stay siblings.
+"""
+
+from ._docstrings import TRAINING_ATTRIBUTES
+from ._layers import MLPModule
+
+__all__ = ["DenseNetworkMixin", "DENSE_ATTRIBUTES"]
+
+
+DENSE_ATTRIBUTES = (
+    """
+    coefs_ : list of ndarray
+        ``coefs_[i]`` is the ``(fan_in, fan_out)`` weight matrix of layer ``i``.
+
+    intercepts_ : list of ndarray
+        ``intercepts_[i]`` is the bias vector of layer ``i + 1``.
+
+    n_layers_ : int
+        Number of layers, input and output included.
+
+    n_features_in_ : int
+        Number of features seen during fit.
+
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
+        Names of features seen during fit, when ``X`` has string column names.
+"""
+    + TRAINING_ATTRIBUTES
+)
+
+
+class DenseNetworkMixin:
+    """Module construction and the sklearn-style weight attributes."""
+
+    def _build_module(self, X, y):
+        return MLPModule(
+            X.shape[1],
+            self._hidden_layer_sizes(),
+            self.n_outputs_,
+            activation=self.activation,
+            dropout=self.dropout,
+            batch_norm=self.batch_norm,
+        )
+
+    @property
+    def coefs_(self):
+        """Weight matrices ``(fan_in, fan_out)``, input layer first."""
+        return [lin.weight.detach().cpu().numpy().T.copy() for lin in self._linears()]
+
+    @property
+    def intercepts_(self):
+        """Bias vectors, first hidden layer first."""
+        return [lin.bias.detach().cpu().numpy().copy() for lin in self._linears()]
+
+    @property
+    def n_layers_(self):
+        """Number of layers, input and output included."""
+        return len(self._linears()) + 1
+
+    def _linears(self):
+        if not hasattr(self, "net_"):
+            raise AttributeError("This estimator is not fitted yet.")
+        return self.net_.module_.linears()
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = True
+        return tags
