@@ -91,7 +91,7 @@ def test_survival_functions_are_flat_after_the_last_training_time():
     last = model.unique_times_[-1]
     assert fn(last * 10) == fn(last)
     np.testing.assert_allclose(fn([0.0, last, 2 * last])[1:], fn(last))
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=r"x must be within \[0.0+; inf\]"):
         fn(-1.0)
 
 
