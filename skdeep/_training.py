@@ -16,6 +16,7 @@ as in skorch).
 
 import contextlib
 import inspect
+import os
 
 import numpy as np
 import scipy.optimize
@@ -32,6 +33,8 @@ __all__ = [
     "take",
     "n_rows",
     "DivergenceError",
+    "thread_budget",
+    "NUM_THREADS_ENV",
 ]
 
 _BATCH_HOOKS = ("on_batch_begin", "on_batch_end", "on_grad_computed")
@@ -72,6 +75,57 @@ def seeded(seed, device):
     with torch.random.fork_rng(devices=devices):
         torch.manual_seed(seed)
         yield
+
+
+NUM_THREADS_ENV = "SKDEEP_NUM_THREADS"
+
+# Multiply-adds per torch operation that keep one intra-op thread busy enough
+# to be worth a second: below this, threads spin-wait for one another (and,
+# on a busy machine, for the other work) more than they compute.
+_WORK_PER_THREAD = 4_000_000
+
+
+def _threads_for(work):
+    """Intra-op threads for operations of about ``work`` multiply-adds.
+
+    ``SKDEEP_NUM_THREADS`` (a positive integer) overrides the estimate; without
+    it the count is ``work / 4e6`` rounded down, at least 1 and at most the
+    caller's :func:`torch.get_num_threads`.  ``work=None`` keeps the caller's.
+    """
+    override = os.environ.get(NUM_THREADS_ENV, "").strip()
+    if override:
+        try:
+            count = int(override)
+        except ValueError:
+            count = 0
+        if count < 1:
+            raise ValueError(
+                f"{NUM_THREADS_ENV}={override!r} is not a positive integer; set it "
+                f"to the number of torch threads skdeep should use, or unset it."
+            )
+        return count
+    current = torch.get_num_threads()
+    if work is None:
+        return current
+    return int(min(current, max(1, work // _WORK_PER_THREAD)))
+
+
+@contextlib.contextmanager
+def thread_budget(work):
+    """Run a block with the intra-op threads ``work`` justifies (see :func:`_threads_for`).
+
+    The caller's :func:`torch.get_num_threads` is restored on exit, also when
+    the block raises.
+    """
+    before = torch.get_num_threads()
+    wanted = _threads_for(work)
+    if wanted != before:
+        torch.set_num_threads(wanted)
+    try:
+        yield wanted
+    finally:
+        if torch.get_num_threads() != before:
+            torch.set_num_threads(before)
 
 
 def as_tensor(data, device):
@@ -315,7 +369,9 @@ class TrainingNet(NeuralNet):
         else:
             sizes = torch.tensor([b - a for a, b in bounds], dtype=losses[0].dtype, device=device)
             mean = torch.stack(losses).dot(sizes) / n
-        return float(mean + penalty)  # the epoch's one host synchronisation
+        if isinstance(penalty, torch.Tensor):
+            return float(mean + penalty)  # the epoch's one host synchronisation
+        return float(mean) + penalty
 
     @torch.no_grad()
     def forward_raw(self, X, batch_size=4096, to_cpu=True):
@@ -388,8 +444,10 @@ def _decay_gradients(weights, coef):
 
 
 def _squared_norm(tensors):
-    """``sum ||t||^2`` over ``tensors`` as a 0-d tensor."""
+    """``sum ||t||^2`` over ``tensors`` (a float on the CPU, else a 0-d tensor)."""
     norms = torch._foreach_norm(tensors)
+    if norms[0].device.type == "cpu":
+        return sum(float(v) ** 2 for v in norms)
     return torch.stack(norms).pow(2).sum()
 
 

@@ -34,7 +34,14 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
-from ._training import DivergenceError, TrainingNet, as_tensor, resolve_device, seeded
+from ._training import (
+    DivergenceError,
+    TrainingNet,
+    as_tensor,
+    resolve_device,
+    seeded,
+    thread_budget,
+)
 
 __all__ = ["BaseNeuralEstimator", "ACTIVATION_NAMES", "SOLVERS"]
 
@@ -178,6 +185,22 @@ class BaseNeuralEstimator(BaseEstimator):
     def _after_fit(self, X, y, sample_weight):
         """Called once training has finished (survival models fit baselines here)."""
 
+    def _work_per_sample(self, n_features):
+        """Multiply-adds of one forward pass for one sample, or None if unknown.
+
+        Sizes the thread budget (:func:`skdeep._training.thread_budget`): a
+        family that returns None trains with the caller's torch threads.
+        """
+        return None
+
+    def _thread_work(self, n_rows, n_features, training):
+        per_sample = self._work_per_sample(n_features)
+        if per_sample is None:
+            return None
+        if training and self.solver != "lbfgs":
+            n_rows = min(200 if self.batch_size == "auto" else self.batch_size, n_rows)
+        return per_sample * max(1, n_rows)
+
     # ------------------------------------------------------------ parameters
     def _hidden_layer_sizes(self):
         sizes = self.hidden_layer_sizes
@@ -234,7 +257,8 @@ class BaseNeuralEstimator(BaseEstimator):
         seed = int(rng.randint(np.iinfo(np.int32).max))
         y_enc = self._encode_target(y)
 
-        with seeded(seed, device):
+        work = self._thread_work(_n_samples(X), _n_features(X), training=True)
+        with seeded(seed, device), thread_budget(work if device.type == "cpu" else None):
             if first_pass:
                 self._initialize(X, y_enc, device)
             elif not incremental:
@@ -550,7 +574,10 @@ class BaseNeuralEstimator(BaseEstimator):
         """Validated ``X`` -> raw module output as a float64 array, and X's dtype."""
         check_is_fitted(self)
         X = self._validate_X(X, reset=False)
-        output = self.net_.forward_raw(self._training_inputs(X))
+        cpu = torch.device(self.net_.device).type == "cpu"
+        work = self._thread_work(min(_n_samples(X), 4096), _n_features(X), training=False)
+        with thread_budget(work if cpu else None):
+            output = self.net_.forward_raw(self._training_inputs(X))
         dtype = getattr(X, "dtype", np.float64)
         dtype = dtype if dtype in (np.float32, np.float64) else np.float64
         return output.double().numpy(), dtype
@@ -582,6 +609,13 @@ def _index_encoded(y_enc, idx):
     if isinstance(y_enc, tuple):
         return tuple(y[idx] for y in y_enc)
     return y_enc[idx]
+
+
+def _n_features(X):
+    if isinstance(X, tuple):
+        return _n_features(X[0])
+    shape = getattr(X, "shape", None)
+    return shape[1] if shape is not None and len(shape) > 1 else None
 
 
 def _n_samples(X):
