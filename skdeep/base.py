@@ -374,7 +374,9 @@ class BaseNeuralEstimator(BaseEstimator):
                 net.history.record("train_loss", loss)
                 if val is not None:
                     output = net.forward_raw(X_val_t, to_cpu=False)
-                    net.history.record("valid_loss", float(net.criterion_(output, y_val_t, w_val_t)))
+                    with torch.no_grad():  # a score, not a training step
+                        valid_loss = float(net.criterion_(output, y_val_t, w_val_t))
+                    net.history.record("valid_loss", valid_loss)
                     score = self._score_output(output.cpu(), val[1], val[3])
                     net.history.record("valid_score", score)
                 self._update_no_improvement_count(score if val is not None else None)
