@@ -1,0 +1,12 @@
+"""Graph neural networks as scikit-learn estimators.
+
+The graph estimators hold their graph as a parameter (``graph=``): a
+:class:`torch_geometric.data.Data`, a networkx graph or an
+``(adjacency, features)`` pair, validated by :func:`to_data`.  For node-level
+tasks ``X`` is a column of node ids into that graph, so cross-validation splits
+nodes while message passing still sees every edge.
+"""
+
+from ._input import SharedGraphMixin, check_node_ids, networkx_node_order, to_data
+
+__all__ = ["to_data", "check_node_ids", "networkx_node_order", "SharedGraphMixin"]
