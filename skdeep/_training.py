@@ -17,13 +17,21 @@ as in skorch).
 import contextlib
 import inspect
 import os
+import warnings
 
 import numpy as np
 import scipy.optimize
 import scipy.sparse as sp
 import torch
-from skorch import NeuralNet
-from skorch.callbacks import Callback, EpochTimer, PrintLog
+
+with warnings.catch_warnings():
+    # skorch imports torch_geometric, whose import calls the deprecated
+    # torch.jit.script; that warning is theirs, not the user's business.
+    warnings.filterwarnings(
+        "ignore", message=r"`torch\.jit\.script` is deprecated", category=DeprecationWarning
+    )
+    from skorch import NeuralNet
+    from skorch.callbacks import Callback, EpochTimer, PrintLog
 
 __all__ = [
     "TrainingNet",

@@ -410,7 +410,8 @@ class BaseNeuralEstimator(BaseEstimator):
                     print(f"Iteration {self.n_iter_}, loss = {loss:.8f}")
                 if val is not None:
                     output = net.forward_raw(X_val_t, to_cpu=False)
-                    row["valid_loss"] = float(net.criterion_(output, y_val_t, w_val_t))
+                    with torch.no_grad():  # a score, not a training step
+                        row["valid_loss"] = float(net.criterion_(output, y_val_t, w_val_t))
                     score = row["valid_score"] = self._score_output(output.cpu(), val[1], val[3])
                 if per_epoch:
                     for key, value in row.items():
