@@ -32,7 +32,14 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
-from ._training import DivergenceError, TrainingNet, as_tensor, resolve_device, seeded
+from ._training import (
+    DivergenceError,
+    TrainingNet,
+    as_tensor,
+    resolve_device,
+    resolve_dtype,
+    seeded,
+)
 
 __all__ = ["BaseNeuralEstimator", "ACTIVATION_NAMES", "SOLVERS"]
 
@@ -46,7 +53,8 @@ class BaseNeuralEstimator(BaseEstimator):
 
     The parameters are those of :class:`sklearn.neural_network.MLPClassifier`
     (same names, defaults and meanings) plus ``dropout``, ``batch_norm``,
-    ``l1``, ``max_norm``, ``input_noise``, ``device`` and ``callbacks``; see
+    ``l1``, ``max_norm``, ``input_noise``, ``device``, ``callbacks`` and
+    ``dtype``; see
     :class:`skdeep.MLPClassifier` for their documentation.
     """
 
@@ -87,6 +95,7 @@ class BaseNeuralEstimator(BaseEstimator):
         "input_noise": [Interval(Real, 0, None, closed="left")],
         "device": [str, torch.device],
         "callbacks": [None, list, tuple],
+        "dtype": [None, StrOptions({"float32", "float64"})],
     }
 
     def __init__(
@@ -122,6 +131,7 @@ class BaseNeuralEstimator(BaseEstimator):
         input_noise=0.0,
         device="auto",
         callbacks=None,
+        dtype=None,
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
@@ -153,6 +163,7 @@ class BaseNeuralEstimator(BaseEstimator):
         self.input_noise = input_noise
         self.device = device
         self.callbacks = callbacks
+        self.dtype = dtype
 
     # ------------------------------------------------------------ family hooks
     def _build_module(self, X, y):
@@ -224,6 +235,12 @@ class BaseNeuralEstimator(BaseEstimator):
         check_consistent_length(X, y)
         if sample_weight is not None:
             sample_weight = _check_sample_weight(sample_weight, X, dtype=np.float64)
+            if np.any(sample_weight < 0):
+                raise ValueError(
+                    f"Negative values in sample_weight (the smallest is "
+                    f"{sample_weight.min():g}); sample weights must be >= 0. A weight of "
+                    "0 drops a sample."
+                )
             if np.all(sample_weight == 1):
                 sample_weight = None  # exactly equivalent, and cheaper
         self._prepare_target(y, first_pass=first_pass, incremental=incremental, classes=classes)
@@ -234,7 +251,7 @@ class BaseNeuralEstimator(BaseEstimator):
 
         with seeded(seed, device):
             if first_pass:
-                self._initialize(X, y_enc, device)
+                self._initialize(X, y_enc, device, resolve_dtype(self.dtype, X, device))
             elif not incremental:
                 self._reset_optimizer()
             if self.solver == "lbfgs":
@@ -252,9 +269,9 @@ class BaseNeuralEstimator(BaseEstimator):
         self._after_fit(X, y, sample_weight)
         return self
 
-    def _initialize(self, X, y_enc, device):
-        """Build the module, loss, optimizer and skorch net for a first fit."""
-        module = self._build_module(X, y_enc)
+    def _initialize(self, X, y_enc, device, dtype=torch.float32):
+        """Build the module (in float ``dtype``), loss, optimizer and skorch net."""
+        module = self._build_module(X, y_enc).to(dtype)
         cls, kwargs = self._optimizer()
         callbacks = copy.deepcopy(list(self.callbacks)) if self.callbacks else None
         net = TrainingNet(
@@ -331,20 +348,21 @@ class BaseNeuralEstimator(BaseEstimator):
 
     def _fit_stochastic(self, X, y, y_enc, sample_weight, rng, incremental):
         net = self.net_
-        device = torch.device(net.device)
+        device, dtype = torch.device(net.device), net.module_dtype()
         val = None
         if self.early_stopping:
             (X, y, y_enc, sample_weight), val = self._split_validation(
                 X, y, y_enc, sample_weight, rng
             )
             self._check_validation_split(val[1])
-            X_val_t = as_tensor(self._training_inputs(val[0]), device)
-            y_val_t = as_tensor(val[2], device)
-            w_val_t = as_tensor(val[3], device)
-        X_t = as_tensor(self._training_inputs(X), device)
-        y_t = as_tensor(y_enc, device)
-        w_t = as_tensor(sample_weight, device)
+            X_val_t = as_tensor(self._training_inputs(val[0]), device, dtype)
+            y_val_t = as_tensor(val[2], device, dtype, name="y")
+            w_val_t = as_tensor(val[3], device, dtype, name="sample_weight")
+        X_t = as_tensor(self._training_inputs(X), device, dtype)
+        y_t = as_tensor(y_enc, device, dtype, name="y")
+        w_t = as_tensor(sample_weight, device, dtype, name="sample_weight")
         n_samples = _n_samples(X)
+        self._check_batch_norm_rows(n_samples)
         batch_size = self._batch_size(n_samples)
         l2, l1 = self._penalties()
         if not incremental:
@@ -397,6 +415,15 @@ class BaseNeuralEstimator(BaseEstimator):
         net.notify("on_train_end", X=X, y=y)
         if self.early_stopping and self._best_state is not None:
             net.module_.load_state_dict(self._best_state)
+
+    def _check_batch_norm_rows(self, n_samples):
+        if self.batch_norm and n_samples < 2:
+            raise ValueError(
+                f"batch_norm=True needs at least 2 training samples per batch, but "
+                f"{'the training split has' if self.early_stopping else 'got'} "
+                f"{n_samples}; batch statistics of one row are undefined. Pass more "
+                "samples or set batch_norm=False."
+            )
 
     def _check_validation_split(self, y_val):
         """Hook: refuse validation sets the score cannot use (survival: no events)."""
@@ -456,12 +483,13 @@ class BaseNeuralEstimator(BaseEstimator):
             group["lr"] = lr
 
     def _fit_lbfgs(self, X, y_enc, sample_weight):
-        device = torch.device(self.net_.device)
+        device, dtype = torch.device(self.net_.device), self.net_.module_dtype()
+        self._check_batch_norm_rows(_n_samples(X))
         l2, l1 = self._penalties()
         result = self.net_.fit_lbfgs(
-            as_tensor(self._training_inputs(X), device),
-            as_tensor(y_enc, device),
-            as_tensor(sample_weight, device),
+            as_tensor(self._training_inputs(X), device, dtype),
+            as_tensor(y_enc, device, dtype, name="y"),
+            as_tensor(sample_weight, device, dtype, name="sample_weight"),
             l2=l2,
             l1=l1,
             max_iter=self.max_iter,

@@ -98,6 +98,7 @@ class DeepHit(_TimeGridModel):
         input_noise=0.0,
         device="auto",
         callbacks=None,
+        dtype=None,
     ):
         super().__init__(
             hidden_layer_sizes=hidden_layer_sizes,
@@ -133,6 +134,7 @@ class DeepHit(_TimeGridModel):
             input_noise=input_noise,
             device=device,
             callbacks=callbacks,
+            dtype=dtype,
         )
         self.ranking_weight = ranking_weight
         self.sigma = sigma

@@ -118,6 +118,7 @@ class _TimeGridModel(SurvivalHead, DenseNetworkMixin, BaseNeuralEstimator):
         input_noise=0.0,
         device="auto",
         callbacks=None,
+        dtype=None,
     ):
         super().__init__(
             hidden_layer_sizes=hidden_layer_sizes,
@@ -150,6 +151,7 @@ class _TimeGridModel(SurvivalHead, DenseNetworkMixin, BaseNeuralEstimator):
             input_noise=input_noise,
             device=device,
             callbacks=callbacks,
+            dtype=dtype,
         )
         self.n_durations = n_durations
         self.scheme = scheme
@@ -313,6 +315,7 @@ class PCHazard(_TimeGridModel):
         input_noise=0.0,
         device="auto",
         callbacks=None,
+        dtype=None,
     ):
         super().__init__(
             hidden_layer_sizes=hidden_layer_sizes,
@@ -348,6 +351,7 @@ class PCHazard(_TimeGridModel):
             input_noise=input_noise,
             device=device,
             callbacks=callbacks,
+            dtype=dtype,
         )
 
     def _build_criterion(self):
