@@ -279,14 +279,8 @@ class BaseNeuralEstimator(BaseEstimator):
             else:
                 self._fit_stochastic(X, y, y_enc, sample_weight, rng, incremental)
 
-        params = self.net_.module_.parameters()
-        if not all(torch.isfinite(p).all() for p in params):
-            raise DivergenceError(
-                "Solver produced non-finite parameter weights. The input data may "
-                "contain large values and need to be preprocessed. Scale it (e.g. "
-                "with StandardScaler) or lower learning_rate_init "
-                f"(currently {self.learning_rate_init})."
-            )
+        if not self._parameters_finite():
+            self._raise_non_finite_weights()
         self._after_fit(X, y, sample_weight)
         return self
 
@@ -488,12 +482,26 @@ class BaseNeuralEstimator(BaseEstimator):
 
     def _check_finite_loss(self, loss):
         if not np.isfinite(loss):
+            if not self._parameters_finite():
+                self._raise_non_finite_weights()
             raise DivergenceError(
                 f"Training diverged: the loss became {loss} at epoch {self.n_iter_ + 1}. "
                 f"Lower learning_rate_init (currently {self.learning_rate_init}), "
                 "scale the inputs (e.g. with StandardScaler) or use a more robust "
                 "solver such as 'adam'."
             )
+
+    def _parameters_finite(self):
+        return all(bool(torch.isfinite(p).all()) for p in self.net_.module_.parameters())
+
+    def _raise_non_finite_weights(self):
+        # scikit-learn's words first, so code matching on them keeps working.
+        raise DivergenceError(
+            "Solver produced non-finite parameter weights. The input data may "
+            "contain large values and need to be preprocessed. Scale it (e.g. "
+            "with StandardScaler) or lower learning_rate_init "
+            f"(currently {self.learning_rate_init})."
+        )
 
     def _update_no_improvement_count(self, val_score):
         if val_score is not None:
