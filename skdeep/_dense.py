@@ -45,6 +45,10 @@ class DenseNetworkMixin:
             batch_norm=self.batch_norm,
         )
 
+    def _work_per_sample(self, n_features):
+        widths = [n_features, *self._hidden_layer_sizes(), getattr(self, "n_outputs_", 1)]
+        return sum(a * b for a, b in zip(widths, widths[1:]))
+
     @property
     def coefs_(self):
         """Weight matrices ``(fan_in, fan_out)``, input layer first."""

@@ -57,8 +57,11 @@ SHARED_PARAMS = """
     tol : float, default=1e-4
         Tolerance of the convergence test (see ``n_iter_no_change``).
 
-    verbose : bool, default=False
-        Print a per-epoch progress table (skorch's ``PrintLog``).
+    verbose : bool or int, default=False
+        ``True`` (or 1) prints scikit-learn's progress lines
+        (``Iteration 1, loss = 0.71234567``, and the validation score with
+        ``early_stopping``); 2 prints skorch's per-epoch table (``PrintLog``)
+        instead.
 
     warm_start : bool, default=False
         Reuse the previous solution as initialisation when ``fit`` is called

@@ -27,7 +27,13 @@ class WeightedLoss(nn.Module):
     def per_sample(self, output, target):
         raise NotImplementedError
 
+    def mean(self, output, target):
+        """The unweighted mean of :meth:`per_sample`; subclasses fuse it."""
+        return self.per_sample(output, target).mean()
+
     def forward(self, output, target, weight=None):
+        if weight is None:
+            return self.mean(output, target)
         return weighted_mean(self.per_sample(output, target), weight)
 
 
@@ -40,6 +46,9 @@ class LogLoss(WeightedLoss):
     def per_sample(self, output, target):
         return F.cross_entropy(output, target, reduction="none")
 
+    def mean(self, output, target):
+        return F.cross_entropy(output, target)
+
 
 class BinaryLogLoss(WeightedLoss):
     r"""Sigmoid cross-entropy summed over outputs (binary and multilabel).
@@ -51,12 +60,19 @@ class BinaryLogLoss(WeightedLoss):
         loss = F.binary_cross_entropy_with_logits(output, target, reduction="none")
         return loss.sum(dim=1)
 
+    def mean(self, output, target):
+        n_outputs = output.shape[1]
+        return n_outputs * F.binary_cross_entropy_with_logits(output, target)
+
 
 class SquaredError(WeightedLoss):
     r"""Half squared error averaged over outputs: :math:`\tfrac12\,\mathrm{mean}_k (y_{ik}-z_{ik})^2`."""
 
     def per_sample(self, output, target):
         return 0.5 * (output - target).pow(2).mean(dim=1)
+
+    def mean(self, output, target):
+        return 0.5 * F.mse_loss(output, target)
 
 
 class AbsoluteError(WeightedLoss):

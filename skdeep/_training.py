@@ -15,13 +15,23 @@ as in skorch).
 """
 
 import contextlib
+import inspect
+import os
+import warnings
 
 import numpy as np
 import scipy.optimize
 import scipy.sparse as sp
 import torch
-from skorch import NeuralNet
-from skorch.callbacks import Callback, EpochTimer, PrintLog
+
+with warnings.catch_warnings():
+    # skorch imports torch_geometric, whose import calls the deprecated
+    # torch.jit.script; that warning is theirs, not the user's business.
+    warnings.filterwarnings(
+        "ignore", message=r"`torch\.jit\.script` is deprecated", category=DeprecationWarning
+    )
+    from skorch import NeuralNet
+    from skorch.callbacks import Callback, EpochTimer, PrintLog
 
 __all__ = [
     "TrainingNet",
@@ -31,6 +41,8 @@ __all__ = [
     "take",
     "n_rows",
     "DivergenceError",
+    "thread_budget",
+    "NUM_THREADS_ENV",
 ]
 
 _BATCH_HOOKS = ("on_batch_begin", "on_batch_end", "on_grad_computed")
@@ -71,6 +83,57 @@ def seeded(seed, device):
     with torch.random.fork_rng(devices=devices):
         torch.manual_seed(seed)
         yield
+
+
+NUM_THREADS_ENV = "SKDEEP_NUM_THREADS"
+
+# Multiply-adds per torch operation that keep one intra-op thread busy enough
+# to be worth a second: below this, threads spin-wait for one another (and,
+# on a busy machine, for the other work) more than they compute.
+_WORK_PER_THREAD = 4_000_000
+
+
+def _threads_for(work):
+    """Intra-op threads for operations of about ``work`` multiply-adds.
+
+    ``SKDEEP_NUM_THREADS`` (a positive integer) overrides the estimate; without
+    it the count is ``work / 4e6`` rounded down, at least 1 and at most the
+    caller's :func:`torch.get_num_threads`.  ``work=None`` keeps the caller's.
+    """
+    override = os.environ.get(NUM_THREADS_ENV, "").strip()
+    if override:
+        try:
+            count = int(override)
+        except ValueError:
+            count = 0
+        if count < 1:
+            raise ValueError(
+                f"{NUM_THREADS_ENV}={override!r} is not a positive integer; set it "
+                f"to the number of torch threads skdeep should use, or unset it."
+            )
+        return count
+    current = torch.get_num_threads()
+    if work is None:
+        return current
+    return int(min(current, max(1, work // _WORK_PER_THREAD)))
+
+
+@contextlib.contextmanager
+def thread_budget(work):
+    """Run a block with the intra-op threads ``work`` justifies (see :func:`_threads_for`).
+
+    The caller's :func:`torch.get_num_threads` is restored on exit, also when
+    the block raises.
+    """
+    before = torch.get_num_threads()
+    wanted = _threads_for(work)
+    if wanted != before:
+        torch.set_num_threads(wanted)
+    try:
+        yield wanted
+    finally:
+        if torch.get_num_threads() != before:
+            torch.set_num_threads(before)
 
 
 def as_tensor(data, device):
@@ -138,20 +201,29 @@ class TrainingNet(NeuralNet):
 
     def uses_batch_callbacks(self):
         """Whether any callback needs to hear about every batch."""
-        return any(
-            getattr(type(cb), hook) is not getattr(Callback, hook)
-            for _, cb in self.callbacks_
-            for hook in _BATCH_HOOKS
-        )
+        key = tuple(id(cb) for _, cb in self.callbacks_)
+        cached = self.__dict__.get("_batch_hooks_cache")
+        if cached is None or cached[0] != key:
+            uses = any(
+                getattr(type(cb), hook) is not getattr(Callback, hook)
+                for _, cb in self.callbacks_
+                for hook in _BATCH_HOOKS
+            )
+            cached = self.__dict__["_batch_hooks_cache"] = (key, uses)
+        return cached[1]
 
     # ------------------------------------------------------------------ loss
     def weight_parameters(self):
         """Parameters penalised by ``alpha``/``l1``/``max_norm``: the weights.
 
         Biases and normalisation parameters (1-D tensors) are not penalised, as
-        in scikit-learn's MLP.
+        in scikit-learn's MLP.  The list is looked up once per module.
         """
-        return [p for p in self.module_.parameters() if p.ndim > 1]
+        cached = self.__dict__.get("_weights_cache")
+        if cached is None or cached[0] is not self.module_:
+            weights = [p for p in self.module_.parameters() if p.ndim > 1]
+            cached = self.__dict__["_weights_cache"] = (self.module_, weights)
+        return cached[1]
 
     def batch_loss(self, output, yb, wb, n_batch, l2, l1, weights=None):
         """Criterion plus the L2/L1 penalties scaled as scikit-learn scales them.
@@ -178,6 +250,36 @@ class TrainingNet(NeuralNet):
                 norms = flat.norm(dim=1, keepdim=True).clamp_min(max_norm)
                 flat.mul_(max_norm / norms)
 
+    # ------------------------------------------------------------------ optimizer
+    def initialize_optimizer(self, triggered_directly=None):
+        """Build the optimizer, with fused (or foreach) kernels where torch has them.
+
+        A ``weight_decay`` given to the optimizer (AdamW's decoupled decay)
+        applies to the weights only: they get a parameter group of their own and
+        biases and normalisation parameters a second group without decay.  The
+        L2 penalty of the other solvers is applied by :meth:`run_epoch`.
+        """
+        named = list(self.get_all_learnable_params())
+        args, kwargs = self.get_params_for_optimizer("optimizer", named)
+        groups = list(args[0]) if args else []
+        if len(groups) == 1 and isinstance(groups[0], dict) and set(groups[0]) == {"params"}:
+            params = list(groups[0]["params"])  # skorch's single default group
+            if kwargs.get("weight_decay"):
+                weights = [p for p in params if p.ndim > 1]
+                others = [p for p in params if p.ndim <= 1]
+                groups = [{"params": weights}]
+                if others:
+                    groups.append({"params": others, "weight_decay": 0.0})
+            if _accepts(self.optimizer, "fused") and "fused" not in kwargs:
+                kwargs["fused"] = torch.device(self.device).type in ("cpu", "cuda") and all(
+                    p.is_floating_point() for p in params
+                )
+            elif _accepts(self.optimizer, "foreach") and "foreach" not in kwargs:
+                kwargs["foreach"] = True
+            args = (groups,)
+        self.optimizer_ = self.optimizer(*args, **kwargs)
+        return self
+
     # ------------------------------------------------------------------ epochs
     def run_epoch(
         self,
@@ -196,28 +298,56 @@ class TrainingNet(NeuralNet):
 
         ``X`` and ``y`` are tensors on the net's device (or tuples of them; ``X``
         may be a CSR matrix).  The returned loss is the batch losses averaged
-        with the batch sizes as weights, like scikit-learn's ``loss_curve_``.
+        with the batch sizes as weights, like scikit-learn's ``loss_curve_``,
+        penalty included.
+
+        Without sample weights and without ``l1`` the L2 penalty
+        ``0.5 * l2 * ||W||^2 / n_batch`` is not added to the graph: its gradient
+        ``l2 * W / n_batch`` is added to the weights' gradients in one fused
+        (``foreach``) operation before the optimizer steps -- coupled weight
+        decay on the weights only, with coefficient ``l2 / n_batch`` for every
+        batch (a short tail batch included), which is the same update without a
+        penalty pass through autograd.  The penalty's value for the reported loss
+        is taken once per epoch, at its start (exact for full-batch training).
         """
         device = torch.device(self.device)
         n = n_rows(X)
         module, optimizer = self.module_, self.optimizer_
-        module.train()
+        if not module.training:
+            module.train()
         notify = self.uses_batch_callbacks()
-        perm = torch.randperm(n, device=device) if shuffle else None
-        weights = self.weight_parameters()
-        total = torch.zeros((), device=device)
-        for start in range(0, n, batch_size):
-            stop = min(start + batch_size, n)
-            index = slice(start, stop) if perm is None else perm[start:stop]
-            xb, yb = take(X, index, device), take(y, index, device)
-            wb = take(w, index, device)
+        bounds = _batch_bounds(n, batch_size)
+        # A single batch holding every row needs no shuffling: the loss is a mean.
+        perm = torch.randperm(n, device=device) if shuffle and len(bounds) > 1 else None
+        weights = self.weight_parameters() if (l2 or l1 or max_norm is not None) else None
+        as_decay = bool(l2) and w is None and not l1
+        penalty = 0.0
+        if as_decay:
+            with torch.no_grad():
+                penalty = 0.5 * l2 * len(bounds) * _squared_norm(weights) / n
+            l2_graph = 0.0
+        else:
+            l2_graph = l2
+        whole = len(bounds) == 1 and isinstance(X, torch.Tensor)
+        losses = []
+        for start, stop in bounds:
+            m = stop - start
+            if whole:
+                xb, yb, wb = X, y, w
+            else:
+                index = slice(start, stop) if perm is None else perm[start:stop]
+                xb, yb = take(X, index, device), take(y, index, device)
+                wb = take(w, index, device)
             if notify:
                 self.notify("on_batch_begin", batch=(xb, yb), training=True)
             if input_noise:
                 xb = _add_noise(xb, input_noise)
             optimizer.zero_grad(set_to_none=True)
             output = _call(module, xb)
-            loss = self.batch_loss(output, yb, wb, stop - start, l2, l1, weights)
+            if l2_graph or l1:
+                loss = self.batch_loss(output, yb, wb, m, l2_graph, l1, weights)
+            else:
+                loss = self.criterion_(output, yb, wb)
             loss.backward()
             if notify:
                 self.notify(
@@ -226,13 +356,15 @@ class TrainingNet(NeuralNet):
                     batch=(xb, yb),
                     training=True,
                 )
+            if as_decay:
+                _decay_gradients(weights, l2 / m)
             optimizer.step()
             if max_norm is not None:
                 self.apply_max_norm(max_norm, weights)
-            total += loss.detach() * (stop - start)
+            losses.append(loss.detach())
             if notify:
-                self.history.record_batch("train_loss", loss.item())
-                self.history.record_batch("train_batch_size", stop - start)
+                self.history.record_batch("train_loss", loss.item() + penalty * n / len(bounds) / m)
+                self.history.record_batch("train_batch_size", m)
                 self.notify(
                     "on_batch_end",
                     batch=(xb, yb),
@@ -240,7 +372,14 @@ class TrainingNet(NeuralNet):
                     loss=loss,
                     y_pred=output,
                 )
-        return float(total) / n
+        if len(losses) == 1:
+            mean = losses[0]
+        else:
+            sizes = torch.tensor([b - a for a, b in bounds], dtype=losses[0].dtype, device=device)
+            mean = torch.stack(losses).dot(sizes) / n
+        if isinstance(penalty, torch.Tensor):
+            return float(mean + penalty)  # the epoch's one host synchronisation
+        return float(mean) + penalty
 
     @torch.no_grad()
     def forward_raw(self, X, batch_size=4096, to_cpu=True):
@@ -297,6 +436,34 @@ class TrainingNet(NeuralNet):
         )
         set_flat(result.x)
         return result
+
+
+def _batch_bounds(n, batch_size):
+    """``(start, stop)`` of each mini-batch over ``n`` rows."""
+    return [(start, min(start + batch_size, n)) for start in range(0, n, batch_size)]
+
+
+def _decay_gradients(weights, coef):
+    """``grad += coef * weight`` for every weight, in one ``foreach`` call."""
+    pairs = [(p.grad, p) for p in weights if p.grad is not None]
+    if pairs:
+        grads, params = zip(*pairs)
+        torch._foreach_add_(list(grads), list(params), alpha=coef)
+
+
+def _squared_norm(tensors):
+    """``sum ||t||^2`` over ``tensors`` (a float on the CPU, else a 0-d tensor)."""
+    norms = torch._foreach_norm(tensors)
+    if norms[0].device.type == "cpu":
+        return sum(float(v) ** 2 for v in norms)
+    return torch.stack(norms).pow(2).sum()
+
+
+def _accepts(cls, name):
+    try:
+        return name in inspect.signature(cls).parameters
+    except (TypeError, ValueError):
+        return False
 
 
 def _rows(X, index):

@@ -167,7 +167,7 @@ class DeepHit(_TimeGridModel):
         return DeepHitLoss(self.ranking_weight, self.sigma, self.n_causes_)
 
     def _initial_bias(self, y):
-        return pmf_marginal_logits(y[0], y[1], len(self.cuts_), self.n_causes_)
+        return pmf_marginal_logits(y[0], y[1], len(self.cuts_), self.n_causes_, y[2])
 
     def _knot_survival(self, output):
         return pmf_survival(output, self.n_causes_)[0]

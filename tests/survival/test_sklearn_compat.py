@@ -198,7 +198,7 @@ def test_inconsistent_lengths_and_bad_params(cls, data):
     X, y = data
     with pytest.raises(ValueError, match="inconsistent numbers of samples"):
         _small(cls).fit(X[:-1], y)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="'activation' parameter .* Got 'nope'"):
         _small(cls, activation="nope").fit(X, y)
     with pytest.raises(ValueError, match="features"):
         _small(cls).fit(X, y).predict(X[:, :2])
