@@ -29,7 +29,7 @@ __all__ = ["GraphNodeClassifier", "PUBLISHED_DEFAULTS"]
 PUBLISHED_DEFAULTS = {
     "gcn": dict(
         hidden_layer_sizes=(16,), heads=1, activation="relu", dropout=0.5,
-        learning_rate_init=0.01, weight_decay=5e-4,
+        learning_rate_init=0.01, weight_decay=5e-4, decay_first_layer_only=True,
     ),
     "gat": dict(
         hidden_layer_sizes=(8,), heads=8, activation="elu", dropout=0.6,
@@ -84,8 +84,13 @@ class _NodeGraphMixin(SharedGraphMixin):
     def _optimizer(self):
         cls, kwargs = super()._optimizer()
         kwargs["lr"] = float(self._resolved("learning_rate_init"))
-        if self.solver != "lbfgs":
-            kwargs["weight_decay"] = float(self._resolved("weight_decay"))
+        decay = float(self._resolved("weight_decay"))
+        if self.solver == "lbfgs" or not decay:
+            return cls, kwargs
+        if PUBLISHED_DEFAULTS[self.conv].get("decay_first_layer_only"):
+            kwargs["param_groups"] = [("gnn.convs.0.*", {"weight_decay": decay})]
+        else:
+            kwargs["weight_decay"] = decay
         return cls, kwargs
 
     def _num_neighbors(self):
