@@ -190,8 +190,8 @@ class DeepHit(_TimeGridModel):
 
         Returns
         -------
-        cif : ndarray of shape (n_samples, n_causes_) or \
-(n_samples, n_causes_, n_unique_times)
+        cif : ndarray of shape (n_samples, n_causes) or \
+(n_samples, n_causes, n_unique_times)
             :class:`~skdeep.survival.SurvivalStepFunction` objects (cause ``k``
             in column ``k - 1``), or with ``return_array=True`` their values at
             ``unique_times_``.

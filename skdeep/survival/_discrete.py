@@ -232,7 +232,7 @@ class LogisticHazard(_TimeGridModel):
 
         Returns
         -------
-        hazard : ndarray of shape (n_samples, len(cuts_))
+        hazard : ndarray of shape (n_samples, n_cuts)
         """
         output, _ = self._raw_output(X)
         return expit(output)
@@ -261,7 +261,7 @@ class PMF(_TimeGridModel):
 
         Returns
         -------
-        pmf : ndarray of shape (n_samples, len(cuts_))
+        pmf : ndarray of shape (n_samples, n_cuts)
             The rest, ``1 - pmf.sum(1)``, is the probability of surviving the grid.
         """
         output, _ = self._raw_output(X)
@@ -393,7 +393,7 @@ class PCHazard(_TimeGridModel):
 
         Returns
         -------
-        hazard : ndarray of shape (n_samples, len(cuts_) - 1)
+        hazard : ndarray of shape (n_samples, n_cuts - 1)
             The constant hazard rate (per unit of time) on each interval.
         """
         output, _ = self._raw_output(X)
