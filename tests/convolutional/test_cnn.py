@@ -174,8 +174,14 @@ def test_feature_names_from_dataframe(small):
 def test_pipeline_gridsearch_cross_val_score(small):
     X, y = small
     pipe = make_pipeline(MinMaxScaler(), CNNClassifier(**SMALL))
-    search = GridSearchCV(pipe, {"cnnclassifier__pooling": ["max", "avg"]}, cv=2).fit(X, y)
-    assert search.best_params_["cnnclassifier__pooling"] in ("max", "avg")
+    grid = {"cnnclassifier__pooling": ["max", "avg"]}
+    search = GridSearchCV(pipe, grid, cv=2).fit(X, y)
+    # the best candidate scores in the search exactly as it does fitted alone on the folds
+    by_hand = cross_val_score(pipe.set_params(**search.best_params_), X, y, cv=2).mean()
+    assert search.best_score_ == pytest.approx(by_hand, abs=1e-12)
+    assert search.best_score_ == search.cv_results_["mean_test_score"].max()
+    best = pipe.set_params(**search.best_params_).fit(X, y)
+    np.testing.assert_array_equal(search.predict_proba(X), best.predict_proba(X))
     to_images = FunctionTransformer(lambda Z: Z.reshape(-1, 8, 8))
     trained = CNNClassifier(**{**SMALL, "max_iter": 30, "learning_rate_init": 0.01})
     scores = cross_val_score(make_pipeline(to_images, trained), X, y, cv=3)
@@ -222,7 +228,13 @@ def test_early_stopping_and_partial_fit_on_images(small):
     images = X.reshape(-1, 1, 8, 8)
     clf = CNNClassifier(early_stopping=True, **SMALL).fit(images, y)
     assert len(clf.validation_scores_) == clf.n_iter_
-    inc = CNNClassifier(**SMALL)
+    inc = CNNClassifier(**{**SMALL, "learning_rate_init": 0.01})
     inc.partial_fit(images[:100], y[:100], classes=np.arange(10))
     inc.partial_fit(images[100:], y[100:])
-    assert inc.predict(images).shape == (300,)
+    assert inc.predict(images).shape == (300,) and len(inc.loss_curve_) == 2
+    start = inc.score(images, y)
+    for _ in range(8):
+        inc.partial_fit(images, y)
+    # every call trains one more epoch: the loss falls and accuracy rises well above chance
+    assert inc.loss_curve_[-1] < 0.7 * inc.loss_curve_[2]
+    assert inc.score(images, y) > max(start + 0.2, 0.6)

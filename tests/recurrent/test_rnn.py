@@ -126,7 +126,12 @@ def test_pipeline_gridsearch_cross_val_score():
     est = RNNClassifier(sequence_shape=(6, 2), **{**SMALL, "max_iter": 40})
     pipe = make_pipeline(StandardScaler(), est)
     search = GridSearchCV(pipe, {"rnnclassifier__cell": ["gru", "rnn"]}, cv=2).fit(X, y)
-    assert search.best_params_["rnnclassifier__cell"] in ("gru", "rnn")
+    # the best candidate scores in the search exactly as it does fitted alone on the folds
+    by_hand = cross_val_score(pipe.set_params(**search.best_params_), X, y, cv=2).mean()
+    assert search.best_score_ == pytest.approx(by_hand, abs=1e-12)
+    assert search.best_score_ == search.cv_results_["mean_test_score"].max()
+    best = pipe.set_params(**search.best_params_).fit(X, y)
+    np.testing.assert_array_equal(search.predict_proba(X), best.predict_proba(X))
     assert cross_val_score(pipe, X, y, cv=3).mean() > 0.8
 
 
@@ -199,6 +204,11 @@ def test_early_stopping_split_and_partial_fit_on_ragged_sequences(ragged):
     seqs, y = ragged
     clf = RNNClassifier(early_stopping=True, **{**SMALL, "max_iter": 8}).fit(seqs, y)
     assert len(clf.validation_scores_) == clf.n_iter_
-    inc = RNNClassifier(**SMALL)
+    inc = RNNClassifier(**{**SMALL, "learning_rate_init": 0.01})
     inc.partial_fit(seqs[:60], y[:60], classes=[0, 1]).partial_fit(seqs[60:], y[60:])
-    assert inc.predict(seqs).shape == (120,)
+    assert inc.predict(seqs).shape == (120,) and len(inc.loss_curve_) == 2
+    for _ in range(10):
+        inc.partial_fit(seqs, y)
+    # every call trains one more epoch: the loss falls and the sign of the sum is learned
+    assert inc.loss_curve_[-1] < 0.8 * inc.loss_curve_[2]
+    assert inc.score(seqs, y) > 0.8

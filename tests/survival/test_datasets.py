@@ -43,9 +43,9 @@ def test_reproducible_and_validated():
     b = make_survival_data(n_samples=50, random_state=3)
     np.testing.assert_array_equal(a[0], b[0])
     np.testing.assert_array_equal(a[1], b[1])
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="'n_features' parameter .* range \\[3, inf\\)"):
         make_survival_data(n_features=2)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="'hazard' parameter .* among .*'crossing'"):
         make_survival_data(hazard="weird")
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="censoring must be below 1"):
         make_survival_data(censoring=1.0)
