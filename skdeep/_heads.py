@@ -49,6 +49,14 @@ class ClassifierHead(ClassifierMixin):
     def _validate_y(self, y):
         _require_y(self, y)
         y = check_array(y, ensure_2d=False, dtype=None, input_name="y")
+        if y.dtype == object:
+            missing = [i for i, v in enumerate(y.ravel()) if v is None]
+            if missing:
+                raise ValueError(
+                    f"y contains None (a missing label) at {len(missing)} position(s), "
+                    f"the first at flat index {missing[0]}; every sample needs a class "
+                    "label. Drop those rows or fill the missing labels."
+                )
         y = _as_1d_if_column(y)
         check_classification_targets(y)
         return y
@@ -89,7 +97,7 @@ class ClassifierHead(ClassifierMixin):
         Y = self._label_binarizer.transform(y)
         if self.out_activation_ == "softmax":
             return Y.argmax(axis=1).astype(np.int64)
-        return Y.astype(np.float32)
+        return Y.astype(np.float64)
 
     def _build_criterion(self):
         return LogLoss() if self.out_activation_ == "softmax" else BinaryLogLoss()
@@ -222,7 +230,7 @@ class RegressorHead(RegressorMixin):
             )
 
     def _encode_target(self, y):
-        return np.asarray(y, dtype=np.float32).reshape(len(y), -1)
+        return np.asarray(y, dtype=np.float64).reshape(len(y), -1)
 
     def _build_criterion(self):
         if self.loss == "huber":

@@ -13,12 +13,27 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+__all__ = ["weighted_mean", "divide_by_weight", "REGRESSION_LOSSES"]
+
+
+def divide_by_weight(total, weight_sum):
+    """``total / weight_sum``, and ``total`` itself where ``weight_sum`` is zero.
+
+    A mini-batch whose sample weights are all zero has a weighted total of zero
+    (and a zero gradient); dividing it by its zero weight would give ``0 / 0 =
+    NaN``.  Dividing by one instead keeps the exact zero without a host sync.
+    """
+    return total / torch.where(weight_sum > 0, weight_sum, torch.ones_like(weight_sum))
+
 
 def weighted_mean(per_sample, weight):
-    """``sum(w * l) / sum(w)``, or the plain mean when ``weight`` is None."""
+    """``sum(w * l) / sum(w)``, or the plain mean when ``weight`` is None.
+
+    A batch of zero total weight gives zero with a zero gradient, never NaN.
+    """
     if weight is None:
         return per_sample.mean()
-    return (per_sample * weight).sum() / weight.sum()
+    return divide_by_weight((per_sample * weight).sum(), weight.sum())
 
 
 class WeightedLoss(nn.Module):

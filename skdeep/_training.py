@@ -33,12 +33,19 @@ with warnings.catch_warnings():
     from skorch import NeuralNet
     from skorch.callbacks import Callback, EpochTimer, PrintLog
 
+from ._losses import divide_by_weight
+
 __all__ = [
     "TrainingNet",
     "resolve_device",
     "seeded",
     "as_tensor",
+    "check_representable",
+    "numpy_dtype",
+    "torch_dtype",
+    "resolve_dtype",
     "take",
+    "batch_bounds",
     "n_rows",
     "DivergenceError",
     "thread_budget",
@@ -74,6 +81,25 @@ def resolve_device(device):
             "machine; use device='cpu' or device='auto'."
         )
     return dev
+
+
+def resolve_dtype(dtype, X, device):
+    """The float dtype a model computes in, as a :class:`torch.dtype`.
+
+    ``dtype`` is the estimator parameter: ``'float32'`` or ``'float64'`` are
+    used as given; ``None`` follows scikit-learn on the CPU (the input's float
+    dtype: float32 stays float32, float64 and anything converted to float, such
+    as integers, is float64) and is float32 on an accelerator, where float64 is
+    many times slower on most GPUs (and unsupported on Apple's MPS).
+    """
+    if dtype is not None:
+        return torch_dtype(dtype)
+    if device.type != "cpu":
+        return torch.float32
+    x_dtype = getattr(X, "dtype", None)
+    if x_dtype is not None and np.dtype(x_dtype) == np.float32:
+        return torch.float32
+    return torch.float64
 
 
 @contextlib.contextmanager
@@ -136,27 +162,78 @@ def thread_budget(work):
             torch.set_num_threads(before)
 
 
-def as_tensor(data, device):
+def numpy_dtype(dtype):
+    """The numpy float dtype of a torch or numpy float dtype."""
+    if isinstance(dtype, torch.dtype):
+        return np.dtype(torch.empty((), dtype=dtype).numpy().dtype)
+    return np.dtype(dtype)
+
+
+def torch_dtype(dtype):
+    """The torch float dtype of a numpy or torch float dtype (or its name)."""
+    if isinstance(dtype, torch.dtype):
+        return dtype
+    return torch.from_numpy(np.empty(0, dtype=np.dtype(dtype))).dtype
+
+
+def check_representable(arr, dtype, name="X"):
+    """Raise if finite values of ``arr`` overflow to infinity in float ``dtype``.
+
+    A float64 value above ``finfo(dtype).max`` (1e39 for a float32 model) would
+    silently become ``inf`` and every prediction NaN.  NaN entries are ignored
+    (the recurrent models pad variable-length sequences with NaN).
+    """
+    dtype = numpy_dtype(dtype)
+    if arr.dtype.kind != "f" or arr.dtype.itemsize <= dtype.itemsize or arr.size == 0:
+        return
+    limit = np.finfo(dtype).max
+    with np.errstate(invalid="ignore"):
+        too_big = np.abs(arr) > limit
+    if too_big.any():
+        where = tuple(int(i) for i in np.argwhere(too_big)[0])
+        if arr.ndim == 1:
+            position = f"entry {where[0]}"
+        elif arr.ndim == 2:
+            position = f"row {where[0]}, feature {where[1]}"
+        else:
+            position = f"row {where[0]}, position {where[1:]}"
+        raise ValueError(
+            f"{name} holds {arr[where]:.4g} at {position}, beyond the largest {dtype.name} "
+            f"value ({limit:.4g}); the model computes in {dtype.name}, where it would "
+            f"become infinite. Scale the data (e.g. with StandardScaler) or use "
+            f"dtype='float64'."
+        )
+
+
+def as_tensor(data, device, dtype=torch.float32, name="X"):
     """Copy an array (or a tuple of arrays) to ``device`` without touching it.
 
-    Floating-point arrays become float32; integer and boolean arrays keep
-    their dtype (class indices, event indicators).
+    Floating-point arrays are cast to the float ``dtype`` (the model's); a
+    value too large for it raises a ``ValueError`` naming ``name`` (see
+    :func:`check_representable`).  Integer and boolean arrays keep their dtype
+    (class indices, event indicators, sequence lengths).
 
     Sparse matrices stay on the host as CSR and are densified batch by batch.
     Read-only or non-contiguous arrays are copied; skdeep never writes into the
     tensors it makes here, so a CPU tensor may share memory with ``data``.
     """
     if isinstance(data, tuple):
-        return tuple(as_tensor(d, device) for d in data)
+        return tuple(as_tensor(d, device, dtype, name) for d in data)
     if data is None or isinstance(data, torch.Tensor):
         return data
+    np_dtype = numpy_dtype(dtype)
     if sp.issparse(data):
-        return sp.csr_matrix(data, dtype=np.float32)
+        check_representable(np.asarray(data.data), np_dtype, name)
+        return sp.csr_matrix(data, dtype=np_dtype)
     arr = np.asarray(data)
     if arr.dtype.kind in "fc":
-        arr = arr.astype(np.float32, copy=False)
-    if not arr.flags.writeable or not arr.flags.c_contiguous:
-        arr = np.ascontiguousarray(arr).copy()
+        check_representable(arr, np_dtype, name)
+        arr = arr.astype(np_dtype, copy=False)
+    # (numpy calls a one-row field of a structured array contiguous, but its
+    # stride is the record size, which torch refuses)
+    odd_strides = any(s % arr.itemsize for s in arr.strides)
+    if not arr.flags.writeable or not arr.flags.c_contiguous or odd_strides:
+        arr = np.array(arr, order="C", copy=True)
     return torch.from_numpy(arr).to(device)
 
 
@@ -179,6 +256,19 @@ def take(data, index, device):
     if isinstance(index, slice):
         return data[index]
     return data.index_select(0, index)
+
+
+def batch_bounds(n, batch_size, merge_single_tail=False):
+    """``(start, stop)`` of each mini-batch of ``n`` rows, in order.
+
+    With ``merge_single_tail`` a last batch of one row is merged into the one
+    before (batch normalisation cannot train on a single row), so that batch
+    has ``batch_size + 1`` rows.
+    """
+    bounds = [(start, min(start + batch_size, n)) for start in range(0, n, batch_size)]
+    if merge_single_tail and len(bounds) > 1 and bounds[-1][1] - bounds[-1][0] == 1:
+        bounds[-2:] = [(bounds[-2][0], n)]
+    return bounds
 
 
 def _call(module, xb):
@@ -212,6 +302,19 @@ class TrainingNet(NeuralNet):
             cached = self.__dict__["_batch_hooks_cache"] = (key, uses)
         return cached[1]
 
+    def has_batch_norm(self):
+        """Whether the module holds a batch-normalisation layer."""
+        return any(
+            isinstance(m, torch.nn.modules.batchnorm._BatchNorm) for m in self.module_.modules()
+        )
+
+    def module_dtype(self):
+        """The float dtype the module computes in (that of its parameters)."""
+        for p in self.module_.parameters():
+            if p.is_floating_point():
+                return p.dtype
+        return torch.float32
+
     # ------------------------------------------------------------------ loss
     def weight_parameters(self):
         """Parameters penalised by ``alpha``/``l1``/``max_norm``: the weights.
@@ -230,16 +333,23 @@ class TrainingNet(NeuralNet):
 
         The penalty is divided by the batch's total sample weight, so that
         ``alpha`` means the same as in :class:`sklearn.neural_network.MLPClassifier`.
+        A batch whose weights sum to zero carries no penalty (and the criterion
+        gives it a zero loss): it contributes no gradient, and no ``0 / 0``.
         ``weights`` is :meth:`weight_parameters`, looked up once by the caller.
         """
         loss = self.criterion_(output, yb, wb)
         if l2 or l1:
-            denom = n_batch if wb is None else wb.sum()
             weights = self.weight_parameters() if weights is None else weights
+            penalty = 0.0
             if l2:
-                loss = loss + 0.5 * l2 * sum(w.pow(2).sum() for w in weights) / denom
+                penalty = penalty + 0.5 * l2 * sum(w.pow(2).sum() for w in weights)
             if l1:
-                loss = loss + l1 * sum(w.abs().sum() for w in weights) / denom
+                penalty = penalty + l1 * sum(w.abs().sum() for w in weights)
+            if wb is None:
+                loss = loss + penalty / n_batch
+            else:
+                wsum = wb.sum()
+                loss = loss + divide_by_weight(penalty, wsum) * (wsum > 0)
         return loss
 
     def apply_max_norm(self, max_norm, weights):
@@ -319,7 +429,7 @@ class TrainingNet(NeuralNet):
         if not module.training:
             module.train()
         notify = self.uses_batch_callbacks()
-        bounds = _batch_bounds(n, batch_size)
+        bounds = batch_bounds(n, batch_size, merge_single_tail=self.has_batch_norm())
         # A single batch holding every row needs no shuffling: the loss is a mean.
         perm = torch.randperm(n, device=device) if shuffle and len(bounds) > 1 else None
         weights = self.weight_parameters() if (l2 or l1 or max_norm is not None) else None
@@ -393,33 +503,47 @@ class TrainingNet(NeuralNet):
         result is a tensor on the CPU (``to_cpu``) or on the net's device.
         """
         device = torch.device(self.device)
+        dtype = self.module_dtype()
         self.module_.eval()
         n = n_rows(X)
         outs = []
         for start in range(0, n, batch_size):
             index = slice(start, min(start + batch_size, n))
-            xb = as_tensor(_rows(X, index), device)
+            xb = as_tensor(_rows(X, index), device, dtype)
             outs.append(_call(self.module_, take(xb, slice(None), device)))
-        out = torch.cat(outs) if outs else torch.empty(0)
+        out = torch.cat(outs) if outs else torch.empty(0, dtype=dtype)
         return out.cpu() if to_cpu else out
 
     # ------------------------------------------------------------------ lbfgs
     def fit_lbfgs(self, X, y, w, *, l2, l1, max_iter, max_fun, tol, verbose):
         """Full-batch L-BFGS-B over the flattened parameters, as scikit-learn does.
 
-        The loss and gradient come from torch; scipy's ``L-BFGS-B`` drives the
-        search with ``maxiter=max_iter``, ``maxfun=max_fun`` and ``gtol=tol``.
-        Returns scipy's ``OptimizeResult``.
+        The loss and gradient come from torch, computed in float64 whatever the
+        module's dtype (a float32 module is cast for the search and back after):
+        scipy's ``L-BFGS-B`` works in float64, and float32 losses end its line
+        searches early.  scipy drives the search with ``maxiter=max_iter``,
+        ``maxfun=max_fun`` and ``gtol=tol``.  Returns scipy's ``OptimizeResult``.
         """
+        module = self.module_
+        dtype = self.module_dtype()
+        module.to(torch.float64)
+        try:
+            result = self._run_lbfgs(X, y, w, l2, l1, max_iter, max_fun, tol, verbose)
+        finally:
+            module.to(dtype)
+        return result
+
+    def _run_lbfgs(self, X, y, w, l2, l1, max_iter, max_fun, tol, verbose):
         module = self.module_
         module.train()
         params = [p for p in module.parameters() if p.requires_grad]
         n = n_rows(X)
         device = torch.device(self.device)
-        xb = take(X, slice(None), device)
+        xb = _as_float64(take(X, slice(None), device))
+        y, w = _as_float64(y), _as_float64(w)
 
         def set_flat(vec):
-            t = torch.as_tensor(vec, dtype=params[0].dtype, device=device)
+            t = torch.as_tensor(vec, dtype=torch.float64, device=device)
             torch.nn.utils.vector_to_parameters(t, params)
 
         def loss_grad(vec):
@@ -442,9 +566,13 @@ class TrainingNet(NeuralNet):
         return result
 
 
-def _batch_bounds(n, batch_size):
-    """``(start, stop)`` of each mini-batch over ``n`` rows."""
-    return [(start, min(start + batch_size, n)) for start in range(0, n, batch_size)]
+def _as_float64(data):
+    """Float tensors (or tuples of them) as float64; others unchanged."""
+    if isinstance(data, tuple):
+        return tuple(_as_float64(d) for d in data)
+    if isinstance(data, torch.Tensor) and data.is_floating_point():
+        return data.double()
+    return data
 
 
 def _decay_gradients(weights, coef):

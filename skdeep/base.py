@@ -39,6 +39,7 @@ from ._training import (
     TrainingNet,
     as_tensor,
     resolve_device,
+    resolve_dtype,
     seeded,
     thread_budget,
 )
@@ -49,15 +50,47 @@ ACTIVATION_NAMES = {"identity", "logistic", "tanh", "relu", "leaky_relu", "elu",
 SOLVERS = {"lbfgs", "sgd", "adam", "adamw", "rmsprop", "adagrad"}
 _STOCHASTIC_SOLVERS = SOLVERS - {"lbfgs"}
 
+# The API pages sphinx-autosummary writes (docs/api.rst -> generated/<public path>.html).
+DOCS_URL = "https://skdeep.readthedocs.io/en/latest/generated/{estimator_module}.{estimator_name}.html"
+
+
+def _doc_link_params(estimator):
+    """``{estimator_module, estimator_name}`` of the public path the API reference uses.
+
+    Estimators exported by ``skdeep`` itself (``skdeep.MLPClassifier``) are
+    documented there; the others under their sub-package
+    (``skdeep.survival.DeepSurv``), never under a private module.
+    """
+    import sys
+
+    cls = type(estimator)
+    parts = cls.__module__.split(".")
+    public = []
+    for part in parts:
+        if part.startswith("_"):
+            break
+        public.append(part)
+    top = sys.modules.get("skdeep")
+    if top is not None and cls.__name__ in getattr(top, "__all__", ()):
+        public = ["skdeep"]
+    return {"estimator_module": ".".join(public), "estimator_name": cls.__name__}
+
 
 class BaseNeuralEstimator(BaseEstimator):
     """Base class for skdeep estimators.  Not to be used directly.
 
     The parameters are those of :class:`sklearn.neural_network.MLPClassifier`
     (same names, defaults and meanings) plus ``dropout``, ``batch_norm``,
-    ``l1``, ``max_norm``, ``input_noise``, ``device`` and ``callbacks``; see
+    ``l1``, ``max_norm``, ``input_noise``, ``device``, ``callbacks`` and
+    ``dtype``; see
     :class:`skdeep.MLPClassifier` for their documentation.
     """
+
+    # In a notebook, the HTML repr links each estimator to its API page and
+    # shows each parameter's description as a tooltip, as scikit-learn's do.
+    _doc_link_module = "skdeep"
+    _doc_link_template = DOCS_URL
+    _doc_link_url_param_generator = _doc_link_params
 
     _parameter_constraints: dict = {
         "hidden_layer_sizes": [
@@ -96,6 +129,7 @@ class BaseNeuralEstimator(BaseEstimator):
         "input_noise": [Interval(Real, 0, None, closed="left")],
         "device": [str, torch.device],
         "callbacks": [None, list, tuple],
+        "dtype": [None, StrOptions({"float32", "float64"})],
     }
 
     def __init__(
@@ -131,6 +165,7 @@ class BaseNeuralEstimator(BaseEstimator):
         input_noise=0.0,
         device="auto",
         callbacks=None,
+        dtype=None,
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
@@ -162,6 +197,7 @@ class BaseNeuralEstimator(BaseEstimator):
         self.input_noise = input_noise
         self.device = device
         self.callbacks = callbacks
+        self.dtype = dtype
 
     # ------------------------------------------------------------ family hooks
     def _build_module(self, X, y):
@@ -249,6 +285,12 @@ class BaseNeuralEstimator(BaseEstimator):
         check_consistent_length(X, y)
         if sample_weight is not None:
             sample_weight = _check_sample_weight(sample_weight, X, dtype=np.float64)
+            if np.any(sample_weight < 0):
+                raise ValueError(
+                    f"Negative values in sample_weight (the smallest is "
+                    f"{sample_weight.min():g}); sample weights must be >= 0. A weight of "
+                    "0 drops a sample."
+                )
             if np.all(sample_weight == 1):
                 sample_weight = None  # exactly equivalent, and cheaper
         self._prepare_target(y, first_pass=first_pass, incremental=incremental, classes=classes)
@@ -260,7 +302,7 @@ class BaseNeuralEstimator(BaseEstimator):
         work = self._thread_work(_n_samples(X), _n_features(X), training=True)
         with seeded(seed, device), thread_budget(work if device.type == "cpu" else None):
             if first_pass:
-                self._initialize(X, y_enc, device)
+                self._initialize(X, y_enc, device, resolve_dtype(self.dtype, X, device))
             elif not incremental:
                 self._reset_optimizer()
             if self.solver == "lbfgs":
@@ -273,9 +315,9 @@ class BaseNeuralEstimator(BaseEstimator):
         self._after_fit(X, y, sample_weight)
         return self
 
-    def _initialize(self, X, y_enc, device):
-        """Build the module, loss, optimizer and skorch net for a first fit."""
-        module = self._build_module(X, y_enc)
+    def _initialize(self, X, y_enc, device, dtype=torch.float32):
+        """Build the module (in float ``dtype``), loss, optimizer and skorch net."""
+        module = self._build_module(X, y_enc).to(dtype)
         cls, kwargs = self._optimizer()
         callbacks = copy.deepcopy(list(self.callbacks)) if self.callbacks else None
         net = TrainingNet(
@@ -352,20 +394,21 @@ class BaseNeuralEstimator(BaseEstimator):
 
     def _fit_stochastic(self, X, y, y_enc, sample_weight, rng, incremental):
         net = self.net_
-        device = torch.device(net.device)
+        device, dtype = torch.device(net.device), net.module_dtype()
         val = None
         if self.early_stopping:
             (X, y, y_enc, sample_weight), val = self._split_validation(
                 X, y, y_enc, sample_weight, rng
             )
             self._check_validation_split(val[1])
-            X_val_t = as_tensor(self._training_inputs(val[0]), device)
-            y_val_t = as_tensor(val[2], device)
-            w_val_t = as_tensor(val[3], device)
-        X_t = as_tensor(self._training_inputs(X), device)
-        y_t = as_tensor(y_enc, device)
-        w_t = as_tensor(sample_weight, device)
+            X_val_t = as_tensor(self._training_inputs(val[0]), device, dtype)
+            y_val_t = as_tensor(val[2], device, dtype, name="y")
+            w_val_t = as_tensor(val[3], device, dtype, name="sample_weight")
+        X_t = as_tensor(self._training_inputs(X), device, dtype)
+        y_t = as_tensor(y_enc, device, dtype, name="y")
+        w_t = as_tensor(sample_weight, device, dtype, name="sample_weight")
         n_samples = _n_samples(X)
+        self._check_batch_norm_rows(n_samples)
         batch_size = self._batch_size(n_samples)
         l2, l1 = self._penalties()
         if not incremental:
@@ -456,6 +499,15 @@ class BaseNeuralEstimator(BaseEstimator):
         """Whether skorch callbacks hear about every epoch (user callbacks, verbose >= 2)."""
         return bool(self.callbacks) or self.verbose >= 2
 
+    def _check_batch_norm_rows(self, n_samples):
+        if self.batch_norm and n_samples < 2:
+            raise ValueError(
+                f"batch_norm=True needs at least 2 training samples per batch, but "
+                f"{'the training split has' if self.early_stopping else 'got'} "
+                f"{n_samples}; batch statistics of one row are undefined. Pass more "
+                "samples or set batch_norm=False."
+            )
+
     def _check_validation_split(self, y_val):
         """Hook: refuse validation sets the score cannot use (survival: no events)."""
 
@@ -530,12 +582,13 @@ class BaseNeuralEstimator(BaseEstimator):
             group["lr"] = lr
 
     def _fit_lbfgs(self, X, y_enc, sample_weight):
-        device = torch.device(self.net_.device)
+        device, dtype = torch.device(self.net_.device), self.net_.module_dtype()
+        self._check_batch_norm_rows(_n_samples(X))
         l2, l1 = self._penalties()
         result = self.net_.fit_lbfgs(
-            as_tensor(self._training_inputs(X), device),
-            as_tensor(y_enc, device),
-            as_tensor(sample_weight, device),
+            as_tensor(self._training_inputs(X), device, dtype),
+            as_tensor(y_enc, device, dtype, name="y"),
+            as_tensor(sample_weight, device, dtype, name="sample_weight"),
             l2=l2,
             l1=l1,
             max_iter=self.max_iter,

@@ -9,10 +9,11 @@ from scipy.special import logsumexp
 from sklearn.utils._param_validation import Interval, StrOptions
 from sksurv.metrics import concordance_index_censored
 
+from .._training import as_tensor
 from ..base import SOLVERS, BaseNeuralEstimator
 from ._breslow import check_finite_hazard
 from ._docs import TRAINING_PARAMS
-from ._head import SurvivalHead
+from ._head import SCORINGS, SurvivalHead
 from ._losses import CoxTimeLoss
 from ._modules import CoxTimeModule
 
@@ -29,6 +30,7 @@ class CoxTime(SurvivalHead, BaseNeuralEstimator):
         # the case-control loss is stochastic: no L-BFGS line search on it
         "solver": [StrOptions(SOLVERS - {"lbfgs"})],
         "n_controls": [Interval(Integral, 1, None, closed="left")],
+        "scoring": [StrOptions(set(SCORINGS))],
     }
 
     def __init__(
@@ -38,7 +40,7 @@ class CoxTime(SurvivalHead, BaseNeuralEstimator):
         *,
         n_controls=1,
         solver="adam",
-        alpha=0.0001,
+        alpha=1.0,
         batch_size="auto",
         learning_rate="constant",
         learning_rate_init=0.001,
@@ -52,6 +54,7 @@ class CoxTime(SurvivalHead, BaseNeuralEstimator):
         momentum=0.9,
         nesterovs_momentum=True,
         early_stopping=False,
+        scoring="loss",
         validation_fraction=0.1,
         beta_1=0.9,
         beta_2=0.999,
@@ -65,6 +68,7 @@ class CoxTime(SurvivalHead, BaseNeuralEstimator):
         input_noise=0.0,
         device="auto",
         callbacks=None,
+        dtype=None,
     ):
         super().__init__(
             hidden_layer_sizes=hidden_layer_sizes,
@@ -97,8 +101,10 @@ class CoxTime(SurvivalHead, BaseNeuralEstimator):
             input_noise=input_noise,
             device=device,
             callbacks=callbacks,
+            dtype=dtype,
         )
         self.n_controls = n_controls
+        self.scoring = scoring
 
     # ------------------------------------------------------------ base hooks
     def _prepare_target(self, y, *, first_pass, incremental, classes=None):
@@ -114,8 +120,8 @@ class CoxTime(SurvivalHead, BaseNeuralEstimator):
 
     def _encode_target(self, y):
         return (
-            self._scale_time(y["time"]).astype(np.float32),
-            np.ascontiguousarray(y["event"], dtype=np.float32),
+            self._scale_time(y["time"]),
+            np.ascontiguousarray(y["event"], dtype=np.float64),
         )
 
     def _build_module(self, X, y):
@@ -130,8 +136,8 @@ class CoxTime(SurvivalHead, BaseNeuralEstimator):
     def _build_criterion(self):
         return CoxTimeLoss(n_controls=self.n_controls)
 
-    def _initialize(self, X, y_enc, device):
-        super()._initialize(X, y_enc, device)
+    def _initialize(self, X, y_enc, device, dtype=torch.float32):
+        super()._initialize(X, y_enc, device, dtype)
         # the loss evaluates g on the case-control pairs it samples
         self.net_.criterion_.bind(self.net_.module_.g)
 
@@ -172,8 +178,9 @@ class CoxTime(SurvivalHead, BaseNeuralEstimator):
         device = torch.device(self.net_.device)
         module.eval()
         X = X.toarray() if sp.issparse(X) else X
-        x = torch.as_tensor(np.asarray(X, dtype=np.float32), device=device)
-        t = torch.as_tensor(self._scale_time(times).astype(np.float32), device=device)
+        dtype = self.net_.module_dtype()
+        x = as_tensor(np.asarray(X), device, dtype)
+        t = as_tensor(self._scale_time(times), device, dtype, name="times")
         n, k = x.shape[0], t.shape[0]
         out = np.empty((n, k))
         rows = max(1, chunk // max(k, 1))
@@ -208,8 +215,27 @@ class CoxTime(SurvivalHead, BaseNeuralEstimator):
         check_finite_hazard(risk, type(self).__name__)
         return risk
 
+    def _validation_loss(self, output, y, sample_weight):
+        """Negative partial log-likelihood of the validation split, every control.
+
+        Deterministic (the training loss samples its controls): for each event
+        ``i``, ``log sum_{T_j >= T_i} w_j e^{g(x_j, T_i)} - g(x_i, T_i)``,
+        averaged with the events' weights.
+        """
+        time, event = y["time"], y["event"] > 0
+        w = np.ones(len(time)) if sample_weight is None else np.asarray(sample_weight)
+        g = self._g(output.double().numpy(), time[event])  # (n_val, n_events)
+        at_risk = time[:, None] >= time[event][None, :]
+        with np.errstate(divide="ignore"):
+            log_w = np.log(w)[:, None]
+        log_risk_set = logsumexp(np.where(at_risk, g + log_w, -np.inf), axis=0)
+        per_event = log_risk_set - g[event, np.arange(event.sum())]
+        return float(np.sum(w[event] * per_event) / np.sum(w[event]))
+
     def _score_output(self, output, y, sample_weight):
-        # Early stopping: the baseline hazard does not exist yet; rank by g(x, t)
+        if self.scoring == "loss":
+            return super()._score_output(output, y, sample_weight)
+        # Harrell's C: the baseline hazard does not exist yet; rank by g(x, t)
         # averaged over quantiles of the training event times.
         risk = self._g(output.double().numpy(), self._score_times).mean(axis=1)
         if not np.all(np.isfinite(risk)):
