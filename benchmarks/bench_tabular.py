@@ -364,9 +364,9 @@ def main(argv=None):
     print(f"torch {torch.__version__}, {torch.get_num_threads()} threads; machine: "
           f"{multiprocessing.cpu_count()} cores", flush=True)
     if "small" in suites and cpu:
-        run_small(rounds=max(args.rounds, 5))
+        run_small(rounds=args.rounds)
     if "busy" in suites and cpu:
-        run_busy(rounds=max(args.rounds, 5))
+        run_busy(rounds=args.rounds)
     if "penalty" in suites:
         run_penalty(rounds=args.rounds, n_samples=N_SAMPLES // 2, device=args.device)
     if "large" in suites:
