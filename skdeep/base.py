@@ -49,6 +49,9 @@ __all__ = ["BaseNeuralEstimator", "ACTIVATION_NAMES", "SOLVERS"]
 ACTIVATION_NAMES = {"identity", "logistic", "tanh", "relu", "leaky_relu", "elu", "gelu"}
 SOLVERS = {"lbfgs", "sgd", "adam", "adamw", "rmsprop", "adagrad"}
 _STOCHASTIC_SOLVERS = SOLVERS - {"lbfgs"}
+# A loss this many times its first epoch's value has diverged even where the
+# float type still holds it (float64 reaches 1e58 where float32 overflowed).
+_BLOW_UP = 1e10
 
 
 class BaseNeuralEstimator(BaseEstimator):
@@ -399,6 +402,7 @@ class BaseNeuralEstimator(BaseEstimator):
         diverged = None
         net.notify("on_train_begin", X=X, y=y)
         try:
+            first_loss = None
             for _epoch in range(self.max_iter):
                 tic = time.perf_counter()
                 if per_epoch:
@@ -414,11 +418,12 @@ class BaseNeuralEstimator(BaseEstimator):
                     max_norm=self.max_norm,
                     input_noise=self.input_noise,
                 )
-                if not math.isfinite(loss):
+                first_loss = loss if first_loss is None else first_loss
+                if not math.isfinite(loss) or loss > _BLOW_UP * max(first_loss, 1e-12):
                     if val is not None and self._best_state is not None:
                         diverged = loss
                         break
-                    self._check_finite_loss(loss)
+                    self._check_finite_loss(loss, first_loss)
                 self.n_iter_ += 1
                 self.t_ += n_samples
                 self.loss_ = loss
@@ -486,10 +491,12 @@ class BaseNeuralEstimator(BaseEstimator):
     def _check_validation_split(self, y_val):
         """Hook: refuse validation sets the score cannot use (survival: no events)."""
 
-    def _check_finite_loss(self, loss):
-        if not np.isfinite(loss):
+    def _check_finite_loss(self, loss, first_loss=None):
+        blown_up = first_loss is not None and loss > _BLOW_UP * max(first_loss, 1e-12)
+        if not np.isfinite(loss) or blown_up:
+            what = f"became {loss}" if not blown_up else f"grew from {first_loss:.4g} to {loss:.4g}"
             raise DivergenceError(
-                f"Training diverged: the loss became {loss} at epoch {self.n_iter_ + 1}. "
+                f"Training diverged: the loss {what} at epoch {self.n_iter_ + 1}. "
                 f"Lower learning_rate_init (currently {self.learning_rate_init}), "
                 "scale the inputs (e.g. with StandardScaler) or use a more robust "
                 "solver such as 'adam'."
