@@ -85,11 +85,8 @@ class ClassifierHead(ClassifierMixin):
                     f"`y` has classes not in `self.classes_`. `self.classes_` has "
                     f"{self.classes_}. 'y' has {labels}."
                 )
-        if self._label_binarizer.y_type_ != "multilabel-indicator" and len(self.classes_) < 2:
-            raise ValueError(
-                f"{type(self).__name__} needs samples of at least 2 classes in the "
-                f"data, but the data contains only 1 class: {self.classes_[0]!r}."
-            )
+        # A single class trains one logistic output towards 0 and predicts that
+        # class, as scikit-learn's MLPClassifier does.
         if first_pass or not hasattr(self, "n_outputs_"):
             multiclass = self._label_binarizer.y_type_ == "multiclass"
             binary = self._label_binarizer.y_type_ == "binary"
@@ -117,6 +114,8 @@ class ClassifierHead(ClassifierMixin):
         if self.out_activation_ == "softmax":
             return self.classes_[output.argmax(axis=1)]
         if self.n_outputs_ == 1:
+            if len(self.classes_) == 1:
+                return np.repeat(self.classes_, output.shape[0])
             return self.classes_[(output[:, 0] > 0).astype(int)]
         return self._label_binarizer.inverse_transform((output > 0).astype(int))
 

@@ -53,6 +53,31 @@ _STOCHASTIC_SOLVERS = SOLVERS - {"lbfgs"}
 # float type still holds it (float64 reaches 1e58 where float32 overflowed).
 _BLOW_UP = 1e10
 
+# The API pages sphinx-autosummary writes (docs/api.rst -> generated/<public path>.html).
+DOCS_URL = "https://skdeep.readthedocs.io/en/latest/generated/{estimator_module}.{estimator_name}.html"
+
+
+def _doc_link_params(estimator):
+    """``{estimator_module, estimator_name}`` of the public path the API reference uses.
+
+    Estimators exported by ``skdeep`` itself (``skdeep.MLPClassifier``) are
+    documented there; the others under their sub-package
+    (``skdeep.survival.DeepSurv``), never under a private module.
+    """
+    import sys
+
+    cls = type(estimator)
+    parts = cls.__module__.split(".")
+    public = []
+    for part in parts:
+        if part.startswith("_"):
+            break
+        public.append(part)
+    top = sys.modules.get("skdeep")
+    if top is not None and cls.__name__ in getattr(top, "__all__", ()):
+        public = ["skdeep"]
+    return {"estimator_module": ".".join(public), "estimator_name": cls.__name__}
+
 
 class BaseNeuralEstimator(BaseEstimator):
     """Base class for skdeep estimators.  Not to be used directly.
@@ -63,6 +88,12 @@ class BaseNeuralEstimator(BaseEstimator):
     ``dtype``; see
     :class:`skdeep.MLPClassifier` for their documentation.
     """
+
+    # In a notebook, the HTML repr links each estimator to its API page and
+    # shows each parameter's description as a tooltip, as scikit-learn's do.
+    _doc_link_module = "skdeep"
+    _doc_link_template = DOCS_URL
+    _doc_link_url_param_generator = _doc_link_params
 
     _parameter_constraints: dict = {
         "hidden_layer_sizes": [
@@ -274,7 +305,7 @@ class BaseNeuralEstimator(BaseEstimator):
         work = self._thread_work(_n_samples(X), _n_features(X), training=True)
         with seeded(seed, device), thread_budget(work if device.type == "cpu" else None):
             if first_pass:
-                self._initialize(X, y_enc, device, resolve_dtype(self.dtype, X, device))
+                self._initialize(X, y_enc, device, self._model_dtype(X, device))
             elif not incremental:
                 self._reset_optimizer()
             if self.solver == "lbfgs":
@@ -282,16 +313,20 @@ class BaseNeuralEstimator(BaseEstimator):
             else:
                 self._fit_stochastic(X, y, y_enc, sample_weight, rng, incremental)
 
-        params = self.net_.module_.parameters()
-        if not all(torch.isfinite(p).all() for p in params):
-            raise DivergenceError(
-                "Solver produced non-finite parameter weights. The input data may "
-                "contain large values and need to be preprocessed. Scale it (e.g. "
-                "with StandardScaler) or lower learning_rate_init "
-                f"(currently {self.learning_rate_init})."
-            )
+        if not self._parameters_finite():
+            self._raise_non_finite_weights()
         self._after_fit(X, y, sample_weight)
         return self
+
+    # Families whose X is not the float data the network reads (graphs: node ids
+    # into float32 graph features) set a fixed torch dtype here.
+    _fixed_dtype = None
+
+    def _model_dtype(self, X, device):
+        """The float dtype of a new module: ``dtype``, or the rule of :func:`resolve_dtype`."""
+        if self._fixed_dtype is not None:
+            return self._fixed_dtype
+        return resolve_dtype(getattr(self, "dtype", None), X, device)
 
     def _initialize(self, X, y_enc, device, dtype=torch.float32):
         """Build the module (in float ``dtype``), loss, optimizer and skorch net."""
@@ -494,6 +529,8 @@ class BaseNeuralEstimator(BaseEstimator):
     def _check_finite_loss(self, loss, first_loss=None):
         blown_up = first_loss is not None and loss > _BLOW_UP * max(first_loss, 1e-12)
         if not np.isfinite(loss) or blown_up:
+            if not self._parameters_finite():
+                self._raise_non_finite_weights()
             what = f"became {loss}" if not blown_up else f"grew from {first_loss:.4g} to {loss:.4g}"
             raise DivergenceError(
                 f"Training diverged: the loss {what} at epoch {self.n_iter_ + 1}. "
@@ -501,6 +538,18 @@ class BaseNeuralEstimator(BaseEstimator):
                 "scale the inputs (e.g. with StandardScaler) or use a more robust "
                 "solver such as 'adam'."
             )
+
+    def _parameters_finite(self):
+        return all(bool(torch.isfinite(p).all()) for p in self.net_.module_.parameters())
+
+    def _raise_non_finite_weights(self):
+        # scikit-learn's words first, so code matching on them keeps working.
+        raise DivergenceError(
+            "Solver produced non-finite parameter weights. The input data may "
+            "contain large values and need to be preprocessed. Scale it (e.g. "
+            "with StandardScaler) or lower learning_rate_init "
+            f"(currently {self.learning_rate_init})."
+        )
 
     def _update_no_improvement_count(self, val_score):
         if val_score is not None:

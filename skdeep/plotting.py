@@ -146,9 +146,12 @@ class TrainingHistoryDisplay:
         self.ax_.set(xlabel="epoch", ylabel="training loss")
         if len(loss) and np.all(loss > 0):
             self.ax_.set_yscale("log")
-        self.ax_score_ = self.score_line_ = None
+        self.ax_score_ = getattr(self.ax_, "_skdeep_score_axes", None)
+        self.score_line_ = None
         if self.validation_scores is not None and len(self.validation_scores):
-            self.ax_score_ = self.ax_.twinx()
+            if self.ax_score_ is None:  # one twin axis, shared by every display on ax
+                self.ax_score_ = self.ax_.twinx()
+                self.ax_._skdeep_score_axes = self.ax_score_
             scores = np.asarray(self.validation_scores, dtype=float)
             (self.score_line_,) = self.ax_score_.plot(
                 np.arange(1, len(scores) + 1), scores, ls="--", color=self.line_.get_color(),
@@ -156,7 +159,13 @@ class TrainingHistoryDisplay:
             )
             self.ax_score_.set_ylabel("validation score (dashed)")
         if label:
-            self.ax_.legend(loc="upper center")
+            handles = self.ax_.get_lines()
+            if self.ax_score_ is not None:
+                handles = handles + self.ax_score_.get_lines()
+            top = self.ax_score_ if self.ax_score_ is not None else self.ax_
+            if self.ax_.get_legend() is not None:
+                self.ax_.get_legend().remove()
+            top.legend(handles=handles, loc="center right")
         return self
 
 
