@@ -8,5 +8,21 @@ nodes while message passing still sees every edge.
 """
 
 from ._input import SharedGraphMixin, check_node_ids, networkx_node_order, to_data
+from ._autoencoder import GraphAutoEncoder
+from ._graph_classifier import GraphClassifier
+from ._link import LinkPredictor
+from ._node import PUBLISHED_DEFAULTS, GraphNodeClassifier
+from ._sampler import NeighborSampler
 
-__all__ = ["to_data", "check_node_ids", "networkx_node_order", "SharedGraphMixin"]
+__all__ = [
+    "GraphNodeClassifier",
+    "LinkPredictor",
+    "GraphAutoEncoder",
+    "GraphClassifier",
+    "PUBLISHED_DEFAULTS",
+    "NeighborSampler",
+    "to_data",
+    "check_node_ids",
+    "networkx_node_order",
+    "SharedGraphMixin",
+]

@@ -9,6 +9,7 @@ from scipy.special import logsumexp
 from sklearn.utils._param_validation import Interval, StrOptions
 from sksurv.metrics import concordance_index_censored
 
+from .._training import as_tensor
 from ..base import SOLVERS, BaseNeuralEstimator
 from ._breslow import check_finite_hazard
 from ._docs import TRAINING_PARAMS
@@ -67,6 +68,7 @@ class CoxTime(SurvivalHead, BaseNeuralEstimator):
         input_noise=0.0,
         device="auto",
         callbacks=None,
+        dtype=None,
     ):
         super().__init__(
             hidden_layer_sizes=hidden_layer_sizes,
@@ -99,6 +101,7 @@ class CoxTime(SurvivalHead, BaseNeuralEstimator):
             input_noise=input_noise,
             device=device,
             callbacks=callbacks,
+            dtype=dtype,
         )
         self.n_controls = n_controls
         self.scoring = scoring
@@ -117,8 +120,8 @@ class CoxTime(SurvivalHead, BaseNeuralEstimator):
 
     def _encode_target(self, y):
         return (
-            self._scale_time(y["time"]).astype(np.float32),
-            np.ascontiguousarray(y["event"], dtype=np.float32),
+            self._scale_time(y["time"]),
+            np.ascontiguousarray(y["event"], dtype=np.float64),
         )
 
     def _build_module(self, X, y):
@@ -133,8 +136,8 @@ class CoxTime(SurvivalHead, BaseNeuralEstimator):
     def _build_criterion(self):
         return CoxTimeLoss(n_controls=self.n_controls)
 
-    def _initialize(self, X, y_enc, device):
-        super()._initialize(X, y_enc, device)
+    def _initialize(self, X, y_enc, device, dtype=torch.float32):
+        super()._initialize(X, y_enc, device, dtype)
         # the loss evaluates g on the case-control pairs it samples
         self.net_.criterion_.bind(self.net_.module_.g)
 
@@ -175,8 +178,9 @@ class CoxTime(SurvivalHead, BaseNeuralEstimator):
         device = torch.device(self.net_.device)
         module.eval()
         X = X.toarray() if sp.issparse(X) else X
-        x = torch.as_tensor(np.asarray(X, dtype=np.float32), device=device)
-        t = torch.as_tensor(self._scale_time(times).astype(np.float32), device=device)
+        dtype = self.net_.module_dtype()
+        x = as_tensor(np.asarray(X), device, dtype)
+        t = as_tensor(self._scale_time(times), device, dtype, name="times")
         n, k = x.shape[0], t.shape[0]
         out = np.empty((n, k))
         rows = max(1, chunk // max(k, 1))

@@ -99,6 +99,7 @@ class DeepHit(_TimeGridModel):
         input_noise=0.0,
         device="auto",
         callbacks=None,
+        dtype=None,
     ):
         super().__init__(
             hidden_layer_sizes=hidden_layer_sizes,
@@ -135,6 +136,7 @@ class DeepHit(_TimeGridModel):
             input_noise=input_noise,
             device=device,
             callbacks=callbacks,
+            dtype=dtype,
         )
         self.ranking_weight = ranking_weight
         self.sigma = sigma
@@ -190,8 +192,8 @@ class DeepHit(_TimeGridModel):
 
         Returns
         -------
-        cif : ndarray of shape (n_samples, n_causes_) or \
-(n_samples, n_causes_, n_unique_times)
+        cif : ndarray of shape (n_samples, n_causes) or \
+(n_samples, n_causes, n_unique_times)
             :class:`~skdeep.survival.SurvivalStepFunction` objects (cause ``k``
             in column ``k - 1``), or with ``return_array=True`` their values at
             ``unique_times_``.

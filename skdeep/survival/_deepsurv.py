@@ -57,6 +57,7 @@ class DeepSurv(SurvivalHead, BaseNeuralEstimator):
         input_noise=0.0,
         device="auto",
         callbacks=None,
+        dtype=None,
     ):
         super().__init__(
             hidden_layer_sizes=hidden_layer_sizes,
@@ -89,6 +90,7 @@ class DeepSurv(SurvivalHead, BaseNeuralEstimator):
             input_noise=input_noise,
             device=device,
             callbacks=callbacks,
+            dtype=dtype,
         )
         self.ties = ties
         self.scoring = scoring

@@ -126,6 +126,7 @@ class _TimeGridModel(SurvivalHead, DenseNetworkMixin, BaseNeuralEstimator):
         input_noise=0.0,
         device="auto",
         callbacks=None,
+        dtype=None,
     ):
         super().__init__(
             hidden_layer_sizes=hidden_layer_sizes,
@@ -158,6 +159,7 @@ class _TimeGridModel(SurvivalHead, DenseNetworkMixin, BaseNeuralEstimator):
             input_noise=input_noise,
             device=device,
             callbacks=callbacks,
+            dtype=dtype,
         )
         self.n_durations = n_durations
         self.scoring = scoring
@@ -238,7 +240,7 @@ class LogisticHazard(_TimeGridModel):
 
         Returns
         -------
-        hazard : ndarray of shape (n_samples, len(cuts_))
+        hazard : ndarray of shape (n_samples, n_cuts)
         """
         output, _ = self._raw_output(X)
         return expit(output)
@@ -267,7 +269,7 @@ class PMF(_TimeGridModel):
 
         Returns
         -------
-        pmf : ndarray of shape (n_samples, len(cuts_))
+        pmf : ndarray of shape (n_samples, n_cuts)
             The rest, ``1 - pmf.sum(1)``, is the probability of surviving the grid.
         """
         output, _ = self._raw_output(X)
@@ -331,6 +333,7 @@ class PCHazard(_TimeGridModel):
         input_noise=0.0,
         device="auto",
         callbacks=None,
+        dtype=None,
     ):
         super().__init__(
             hidden_layer_sizes=hidden_layer_sizes,
@@ -367,6 +370,7 @@ class PCHazard(_TimeGridModel):
             input_noise=input_noise,
             device=device,
             callbacks=callbacks,
+            dtype=dtype,
         )
 
     def _build_criterion(self):
@@ -399,7 +403,7 @@ class PCHazard(_TimeGridModel):
 
         Returns
         -------
-        hazard : ndarray of shape (n_samples, len(cuts_) - 1)
+        hazard : ndarray of shape (n_samples, n_cuts - 1)
             The constant hazard rate (per unit of time) on each interval.
         """
         output, _ = self._raw_output(X)

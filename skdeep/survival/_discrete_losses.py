@@ -22,7 +22,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from .._losses import weighted_mean
+from .._losses import divide_by_weight, weighted_mean
 
 __all__ = [
     "LogisticHazardLoss",
@@ -256,4 +256,4 @@ class DeepHitLoss(_DiscreteLoss):
         cif_pairs = cif[:, cause, index].T
         diff = cif_pairs.diagonal().view(-1, 1) - cif_pairs
         terms = acceptable.to(pmf.dtype) * torch.exp(-diff / self.sigma) * w.view(1, -1)
-        return terms.sum(1) / w.sum()
+        return divide_by_weight(terms.sum(1), w.sum())

@@ -196,17 +196,17 @@ def piecewise_labels(time, event, cuts):
     Returns
     -------
     index : ndarray of shape (n_samples,), int64, in ``0 .. len(cuts) - 2``
-    event : ndarray of shape (n_samples,), float32 (0 or 1)
-    fraction : ndarray of shape (n_samples,), float32, in ``[0, 1]``
+    event : ndarray of shape (n_samples,), float64 (0 or 1)
+    fraction : ndarray of shape (n_samples,), float64, in ``[0, 1]``
     """
     time = np.asarray(time, dtype=np.float64)
-    event = (np.asarray(event) != 0).astype(np.float32)
+    event = (np.asarray(event) != 0).astype(np.float64)
     beyond = time > cuts[-1]
     event[beyond] = 0.0
     time = np.minimum(time, cuts[-1])
     index = np.clip(np.searchsorted(cuts, time, side="left") - 1, 0, len(cuts) - 2)
     fraction = (time - cuts[index]) / np.diff(cuts)[index]
-    return index.astype(np.int64), event, np.clip(fraction, 0, 1).astype(np.float32)
+    return index.astype(np.int64), event, np.clip(fraction, 0, 1).astype(np.float64)
 
 
 def survival_at(times, knots, surv_knots, interpolation):

@@ -10,7 +10,7 @@ from sklearn.base import clone
 from sklearn.model_selection import KFold, cross_val_score
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
-from sksurv.metrics import as_integrated_brier_score_scorer
+from sksurv.metrics import as_integrated_brier_score_scorer, integrated_brier_score
 from sksurv.nonparametric import kaplan_meier_estimator
 from sksurv.util import Surv
 
@@ -306,7 +306,16 @@ def test_cross_val_score_with_brier_scorer_on_all_folds(whas):
     cv = [(np.r_[rest[tr], last], rest[te])
           for tr, te in KFold(3, shuffle=True, random_state=0).split(rest)]
     scores = cross_val_score(scorer, X, y, cv=cv)
-    assert np.all(np.isfinite(scores)) and np.all(scores < 0)  # scorer negates the IBS
+    # each fold scores minus the IBS of the model fitted alone on the fold, which beats
+    # the fold's Kaplan-Meier curve
+    for (train, test), score in zip(cv, scores):
+        model = make_pipeline(StandardScaler(), NMTLR(random_state=0, **FAST)).fit(X[train],
+                                                                                 y[train])
+        ibs = integrated_brier(model, X[test], y[train], y[test], times)
+        assert score == pytest.approx(-ibs, rel=1e-9)
+        km_t, km_s = kaplan_meier_estimator(y["fstat"][train], y["lenfol"][train])
+        km = np.tile(km_s[np.searchsorted(km_t, times, side="right") - 1], (len(test), 1))
+        assert ibs < integrated_brier_score(y[train], y[test], km, times)
 
 
 def test_user_input_is_not_modified(whas):

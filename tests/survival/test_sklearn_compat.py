@@ -8,12 +8,18 @@ import pandas as pd
 import pytest
 from sklearn.base import clone
 from sklearn.compose import ColumnTransformer
-from sklearn.model_selection import GridSearchCV, KFold, cross_val_score
+from sklearn.model_selection import GridSearchCV, KFold, cross_val_score, cross_validate
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import OneHotEncoder, StandardScaler
 from sksurv.datasets import load_whas500
 from sksurv.linear_model import CoxPHSurvivalAnalysis
-from sksurv.metrics import as_concordance_index_ipcw_scorer, as_integrated_brier_score_scorer
+from sksurv.metrics import (
+    as_concordance_index_ipcw_scorer,
+    as_integrated_brier_score_scorer,
+    concordance_index_censored,
+    concordance_index_ipcw,
+    integrated_brier_score,
+)
 from sksurv.util import Surv
 
 from skdeep.datasets import make_survival_data
@@ -97,8 +103,11 @@ def test_feature_names_are_recorded():
 @pytest.mark.parametrize("cls", MODELS)
 def test_cross_val_score_uses_harrells_c(cls, data):
     X, y = data
-    scores = cross_val_score(_small(cls), X, y, cv=3)
-    assert scores.shape == (3,) and np.all((scores > 0.4) & (scores <= 1.0))
+    folds = list(KFold(3, shuffle=True, random_state=0).split(X))
+    result = cross_validate(_small(cls), X, y, cv=folds, return_estimator=True)
+    for (_, test), model, score in zip(folds, result["estimator"], result["test_score"]):
+        event, time = y["event"][test], y["time"][test]
+        assert score == concordance_index_censored(event, time, model.predict(X[test]))[0]
 
 
 def _beyond_range_folds(y):
@@ -130,7 +139,14 @@ def test_grid_search_ibs_with_test_times_beyond_training(cls):
         {"estimator__alpha": [1e-4, 1e-1]}, cv=folds,
     ).fit(X, y)
     scores = search.cv_results_["mean_test_score"]
-    assert np.all(np.isfinite(scores)) and np.all(scores < 0)
+    assert np.all(np.isfinite(scores))
+    # each fold's score is minus the IBS of the candidate fitted alone on that fold,
+    # its curves carried past the last training time
+    for i, (train, test) in enumerate(folds):
+        model = _small(cls, alpha=1e-1).fit(X[train], y[train])
+        surv = np.vstack([f(times) for f in model.predict_survival_function(X[test])])
+        ibs = integrated_brier_score(y[train], y[test], surv, times)
+        assert search.cv_results_[f"split{i}_test_score"][1] == pytest.approx(-ibs, rel=1e-9)
     # scikit-survival's own step functions stop at the last training time:
     # the same search over CoxPHSurvivalAnalysis records NaN
     with warnings.catch_warnings():
@@ -154,7 +170,11 @@ def test_grid_search_uno_c_with_tau(cls):
         {"estimator__hidden_layer_sizes": [(4,), (8,)]}, cv=folds,
     ).fit(X, y)
     assert np.all(np.isfinite(search.cv_results_["mean_test_score"]))
-    assert search.best_estimator_.estimator_.hidden_layer_sizes in [(4,), (8,)]
+    # each fold's score is Uno's C of the candidate fitted alone on that fold
+    for i, (train, test) in enumerate(folds):
+        model = _small(cls).set_params(hidden_layer_sizes=(4,)).fit(X[train], y[train])
+        uno = concordance_index_ipcw(y[train], y[test], model.predict(X[test]), tau=tau)[0]
+        assert search.cv_results_[f"split{i}_test_score"][0] == pytest.approx(uno, rel=1e-9)
 
 
 # ------------------------------------------------------------------ bad input
