@@ -52,5 +52,5 @@ def test_defaults_match_coxph_and_beat_kaplan_meier_with_35_events(thinned, Mode
     assert cindex >= cox_c - 0.02, (cindex, cox_c)
     ibs = integrated_brier(model, X_te, y_tr, y_te, times)
     assert ibs < km_ibs, (ibs, km_ibs)
-    if hasattr(model[-1], "n_durations_"):  # 'auto': about sqrt(35) grid points
-        assert model[-1].n_durations_ == 6
+    if hasattr(model[-1], "n_durations_"):  # 'auto': 35 events // 5 grid points
+        assert model[-1].n_durations_ == 7
