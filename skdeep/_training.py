@@ -452,7 +452,8 @@ class TrainingNet(NeuralNet):
             if input_noise:
                 xb = _add_noise(xb, input_noise)
             if as_decay:
-                norms.extend(torch._foreach_norm(weights))
+                with torch.no_grad():  # for the reported loss only, no graph
+                    norms.extend(torch._foreach_norm(weights))
             optimizer.zero_grad(set_to_none=True)
             output = _call(module, xb)
             if l2_graph or l1:
