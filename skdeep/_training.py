@@ -456,7 +456,7 @@ class TrainingNet(NeuralNet):
             if input_noise:
                 xb = _add_noise(xb, input_noise)
             if as_decay:
-                with torch.no_grad():
+                with torch.no_grad():  # for the reported loss only, no graph
                     norms.extend(torch._foreach_norm(weights))
             optimizer.zero_grad(set_to_none=True)
             output = _call(module, xb)
