@@ -36,6 +36,8 @@ DROPOUT = 0.2
 LR = 1e-3
 N_DURATIONS = 20
 DEEPHIT_RANKING_WEIGHT, DEEPHIT_SIGMA = 0.5, 0.5
+# Checked by `python -m skdeep bench survival` before anything runs (the `bench` extra).
+REQUIRES = ("pycox", "torchtuples")
 
 
 def make_data(n_train, n_test=2000, seed=0):

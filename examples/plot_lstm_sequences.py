@@ -13,14 +13,17 @@ Two uses of :class:`skdeep.RNNRegressor` / :class:`skdeep.RNNClassifier`:
    own end.
 """
 
-import matplotlib
+import os
 
-matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import numpy as np
 
 from skdeep import MLPRegressor, RNNClassifier, RNNRegressor
 from skdeep.datasets import make_adding_problem
+
+# The test suite runs every example with SKDEEP_EXAMPLES_QUICK=1: fewer epochs.
+QUICK = os.environ.get("SKDEEP_EXAMPLES_QUICK") == "1"
+epochs = {"max_iter": 3} if QUICK else {}
 
 # %%
 # The adding problem, T = 50
@@ -30,12 +33,12 @@ X_train, X_test, y_train, y_test = X[:2000], X[2000:], y[:2000], y[2000:]
 print(f"predicting the mean: test MSE {np.mean((y_test - y_train.mean()) ** 2):.4f}")
 
 models = {
-    cell: RNNRegressor(cell=cell, hidden_size=32, max_iter=25, random_state=0)
+    cell: RNNRegressor(cell=cell, hidden_size=32, random_state=0, **{"max_iter": 25, **epochs})
     for cell in ("lstm", "gru", "rnn")
 }
 for model in models.values():
     model.fit(X_train, y_train)
-mlp = MLPRegressor(random_state=0).fit(X_train.reshape(2000, -1), y_train)
+mlp = MLPRegressor(random_state=0, **epochs).fit(X_train.reshape(2000, -1), y_train)
 for name, model in models.items():
     mse = np.mean((model.predict(X_test) - y_test) ** 2)
     print(f"{name.upper():4s} test MSE {mse:.4f}  R^2 {model.score(X_test, y_test):.3f}")
@@ -63,7 +66,7 @@ def waves(n):
 
 seqs_train, labels_train = waves(400)
 seqs_test, labels_test = waves(200)
-clf = RNNClassifier(cell="gru", hidden_size=16, random_state=0).fit(seqs_train, labels_train)
+clf = RNNClassifier(cell="gru", hidden_size=16, random_state=0, **epochs).fit(seqs_train, labels_train)
 print(f"wave frequency, GRU on variable-length lists: test accuracy "
       f"{clf.score(seqs_test, labels_test):.3f} (fitted on sequence_shape_={clf.sequence_shape_})")
 
@@ -81,4 +84,5 @@ for i in range(2):
 ax_wave.set(xlabel="step", title="variable-length inputs")
 ax_wave.legend()
 fig.tight_layout()
-plt.show()
+fig.savefig("lstm_sequences.png", dpi=110)
+print("figure saved to lstm_sequences.png")

@@ -5,6 +5,9 @@ multi-layer perceptron (the discrete-time survival models, for one). It sits on
 the ground floor beside :mod:`skdeep.base` so those families stay siblings.
 """
 
+import numpy as np
+import torch
+
 from ._docstrings import TRAINING_ATTRIBUTES
 from ._layers import MLPModule
 
@@ -45,15 +48,59 @@ class DenseNetworkMixin:
             batch_norm=self.batch_norm,
         )
 
+    def _work_per_sample(self, n_features):
+        widths = [n_features, *self._hidden_layer_sizes(), getattr(self, "n_outputs_", 1)]
+        return sum(a * b for a, b in zip(widths, widths[1:]))
+
     @property
     def coefs_(self):
         """Weight matrices ``(fan_in, fan_out)``, input layer first."""
         return [lin.weight.detach().cpu().numpy().T.copy() for lin in self._linears()]
 
+    @coefs_.setter
+    def coefs_(self, coefs):
+        self._assign_layers(coefs, "weight", "coefs_", transpose=True)
+
     @property
     def intercepts_(self):
         """Bias vectors, first hidden layer first."""
         return [lin.bias.detach().cpu().numpy().copy() for lin in self._linears()]
+
+    @intercepts_.setter
+    def intercepts_(self, intercepts):
+        self._assign_layers(intercepts, "bias", "intercepts_", transpose=False)
+
+    def _assign_layers(self, arrays, attr, name, transpose):
+        """Write ``arrays`` (as scikit-learn lays them out) into the network."""
+        if not hasattr(self, "net_"):
+            raise AttributeError(
+                f"{name} can only be assigned on a fitted {type(self).__name__}; "
+                "call fit or partial_fit first."
+            )
+        linears = self._linears()
+        arrays = list(arrays)
+        if len(arrays) != len(linears):
+            raise ValueError(
+                f"{name} needs {len(linears)} arrays, one per layer; got {len(arrays)}."
+            )
+        values = []
+        for i, (lin, value) in enumerate(zip(linears, arrays)):
+            param = getattr(lin, attr)
+            value = np.asarray(value, dtype=np.float64)
+            value = value.T if transpose else value
+            if value.shape != tuple(param.shape):
+                expected = tuple(param.shape[::-1]) if transpose else tuple(param.shape)
+                raise ValueError(
+                    f"{name}[{i}] has shape {np.shape(arrays[i])}; the network's layer "
+                    f"needs {expected}."
+                )
+            if not np.isfinite(value).all():
+                raise ValueError(f"{name}[{i}] contains NaN or infinite values.")
+            values.append(value)
+        with torch.no_grad():
+            for lin, value in zip(linears, values):
+                param = getattr(lin, attr)
+                param.copy_(torch.as_tensor(value, dtype=param.dtype, device=param.device))
 
     @property
     def n_layers_(self):

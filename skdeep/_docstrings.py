@@ -57,8 +57,11 @@ SHARED_PARAMS = """
     tol : float, default=1e-4
         Tolerance of the convergence test (see ``n_iter_no_change``).
 
-    verbose : bool, default=False
-        Print a per-epoch progress table (skorch's ``PrintLog``).
+    verbose : bool or int, default=False
+        ``True`` (or 1) prints scikit-learn's progress lines
+        (``Iteration 1, loss = 0.71234567``, and the validation score with
+        ``early_stopping``); 2 prints skorch's per-epoch table (``PrintLog``)
+        instead.
 
     warm_start : bool, default=False
         Reuse the previous solution as initialisation when ``fit`` is called
@@ -113,6 +116,15 @@ SHARED_PARAMS = """
     callbacks : list of skorch callbacks or None, default=None
         Extra skorch callbacks (instances or ``(name, callback)`` tuples); they
         are copied at ``fit``, so the objects you pass are never modified.
+
+    dtype : {'float32', 'float64'} or None, default=None
+        The float type the network computes and stores its weights in. ``None``
+        follows scikit-learn on the CPU: float32 input trains a float32 model,
+        float64 input (or integers, DataFrames of mixed types, ...) a float64
+        one; on a GPU ``None`` means float32. Set ``'float32'`` for speed
+        (float64 training costs about twice as much on a CPU). ``solver='lbfgs'``
+        always searches in float64. Predictions are returned in the dtype of the
+        ``X`` they are made for.
 """
 
 TRAINING_ATTRIBUTES = """

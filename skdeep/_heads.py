@@ -49,6 +49,14 @@ class ClassifierHead(ClassifierMixin):
     def _validate_y(self, y):
         _require_y(self, y)
         y = check_array(y, ensure_2d=False, dtype=None, input_name="y")
+        if y.dtype == object:
+            missing = [i for i, v in enumerate(y.ravel()) if v is None]
+            if missing:
+                raise ValueError(
+                    f"y contains None (a missing label) at {len(missing)} position(s), "
+                    f"the first at flat index {missing[0]}; every sample needs a class "
+                    "label. Drop those rows or fill the missing labels."
+                )
         y = _as_1d_if_column(y)
         check_classification_targets(y)
         return y
@@ -77,11 +85,8 @@ class ClassifierHead(ClassifierMixin):
                     f"`y` has classes not in `self.classes_`. `self.classes_` has "
                     f"{self.classes_}. 'y' has {labels}."
                 )
-        if self._label_binarizer.y_type_ != "multilabel-indicator" and len(self.classes_) < 2:
-            raise ValueError(
-                f"{type(self).__name__} needs samples of at least 2 classes in the "
-                f"data, but the data contains only 1 class: {self.classes_[0]!r}."
-            )
+        # A single class trains one logistic output towards 0 and predicts that
+        # class, as scikit-learn's MLPClassifier does.
         if first_pass or not hasattr(self, "n_outputs_"):
             multiclass = self._label_binarizer.y_type_ == "multiclass"
             binary = self._label_binarizer.y_type_ == "binary"
@@ -92,7 +97,7 @@ class ClassifierHead(ClassifierMixin):
         Y = self._label_binarizer.transform(y)
         if self.out_activation_ == "softmax":
             return Y.argmax(axis=1).astype(np.int64)
-        return Y.astype(np.float32)
+        return Y.astype(np.float64)
 
     def _build_criterion(self):
         return LogLoss() if self.out_activation_ == "softmax" else BinaryLogLoss()
@@ -109,6 +114,8 @@ class ClassifierHead(ClassifierMixin):
         if self.out_activation_ == "softmax":
             return self.classes_[output.argmax(axis=1)]
         if self.n_outputs_ == 1:
+            if len(self.classes_) == 1:
+                return np.repeat(self.classes_, output.shape[0])
             return self.classes_[(output[:, 0] > 0).astype(int)]
         return self._label_binarizer.inverse_transform((output > 0).astype(int))
 
@@ -223,7 +230,7 @@ class RegressorHead(RegressorMixin):
             )
 
     def _encode_target(self, y):
-        return np.asarray(y, dtype=np.float32).reshape(len(y), -1)
+        return np.asarray(y, dtype=np.float64).reshape(len(y), -1)
 
     def _build_criterion(self):
         if self.loss == "huber":

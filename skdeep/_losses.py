@@ -13,12 +13,27 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+__all__ = ["weighted_mean", "divide_by_weight", "REGRESSION_LOSSES"]
+
+
+def divide_by_weight(total, weight_sum):
+    """``total / weight_sum``, and ``total`` itself where ``weight_sum`` is zero.
+
+    A mini-batch whose sample weights are all zero has a weighted total of zero
+    (and a zero gradient); dividing it by its zero weight would give ``0 / 0 =
+    NaN``.  Dividing by one instead keeps the exact zero without a host sync.
+    """
+    return total / torch.where(weight_sum > 0, weight_sum, torch.ones_like(weight_sum))
+
 
 def weighted_mean(per_sample, weight):
-    """``sum(w * l) / sum(w)``, or the plain mean when ``weight`` is None."""
+    """``sum(w * l) / sum(w)``, or the plain mean when ``weight`` is None.
+
+    A batch of zero total weight gives zero with a zero gradient, never NaN.
+    """
     if weight is None:
         return per_sample.mean()
-    return (per_sample * weight).sum() / weight.sum()
+    return divide_by_weight((per_sample * weight).sum(), weight.sum())
 
 
 class WeightedLoss(nn.Module):
@@ -27,7 +42,13 @@ class WeightedLoss(nn.Module):
     def per_sample(self, output, target):
         raise NotImplementedError
 
+    def mean(self, output, target):
+        """The unweighted mean of :meth:`per_sample`; subclasses fuse it."""
+        return self.per_sample(output, target).mean()
+
     def forward(self, output, target, weight=None):
+        if weight is None:
+            return self.mean(output, target)
         return weighted_mean(self.per_sample(output, target), weight)
 
 
@@ -40,6 +61,9 @@ class LogLoss(WeightedLoss):
     def per_sample(self, output, target):
         return F.cross_entropy(output, target, reduction="none")
 
+    def mean(self, output, target):
+        return F.cross_entropy(output, target)
+
 
 class BinaryLogLoss(WeightedLoss):
     r"""Sigmoid cross-entropy summed over outputs (binary and multilabel).
@@ -51,12 +75,19 @@ class BinaryLogLoss(WeightedLoss):
         loss = F.binary_cross_entropy_with_logits(output, target, reduction="none")
         return loss.sum(dim=1)
 
+    def mean(self, output, target):
+        n_outputs = output.shape[1]
+        return n_outputs * F.binary_cross_entropy_with_logits(output, target)
+
 
 class SquaredError(WeightedLoss):
     r"""Half squared error averaged over outputs: :math:`\tfrac12\,\mathrm{mean}_k (y_{ik}-z_{ik})^2`."""
 
     def per_sample(self, output, target):
         return 0.5 * (output - target).pow(2).mean(dim=1)
+
+    def mean(self, output, target):
+        return 0.5 * F.mse_loss(output, target)
 
 
 class AbsoluteError(WeightedLoss):

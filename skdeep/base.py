@@ -14,6 +14,8 @@ a 2-D feature matrix.
 """
 
 import copy
+import math
+import time
 import warnings
 from numbers import Integral, Real
 
@@ -32,7 +34,15 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
-from ._training import DivergenceError, TrainingNet, as_tensor, resolve_device, seeded
+from ._training import (
+    DivergenceError,
+    TrainingNet,
+    as_tensor,
+    resolve_device,
+    resolve_dtype,
+    seeded,
+    thread_budget,
+)
 
 __all__ = ["BaseNeuralEstimator", "ACTIVATION_NAMES", "SOLVERS"]
 
@@ -46,7 +56,8 @@ class BaseNeuralEstimator(BaseEstimator):
 
     The parameters are those of :class:`sklearn.neural_network.MLPClassifier`
     (same names, defaults and meanings) plus ``dropout``, ``batch_norm``,
-    ``l1``, ``max_norm``, ``input_noise``, ``device`` and ``callbacks``; see
+    ``l1``, ``max_norm``, ``input_noise``, ``device``, ``callbacks`` and
+    ``dtype``; see
     :class:`skdeep.MLPClassifier` for their documentation.
     """
 
@@ -87,6 +98,7 @@ class BaseNeuralEstimator(BaseEstimator):
         "input_noise": [Interval(Real, 0, None, closed="left")],
         "device": [str, torch.device],
         "callbacks": [None, list, tuple],
+        "dtype": [None, StrOptions({"float32", "float64"})],
     }
 
     def __init__(
@@ -122,6 +134,7 @@ class BaseNeuralEstimator(BaseEstimator):
         input_noise=0.0,
         device="auto",
         callbacks=None,
+        dtype=None,
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
@@ -153,6 +166,7 @@ class BaseNeuralEstimator(BaseEstimator):
         self.input_noise = input_noise
         self.device = device
         self.callbacks = callbacks
+        self.dtype = dtype
 
     # ------------------------------------------------------------ family hooks
     def _build_module(self, X, y):
@@ -175,6 +189,22 @@ class BaseNeuralEstimator(BaseEstimator):
 
     def _after_fit(self, X, y, sample_weight):
         """Called once training has finished (survival models fit baselines here)."""
+
+    def _work_per_sample(self, n_features):
+        """Multiply-adds of one forward pass for one sample, or None if unknown.
+
+        Sizes the thread budget (:func:`skdeep._training.thread_budget`): a
+        family that returns None trains with the caller's torch threads.
+        """
+        return None
+
+    def _thread_work(self, n_rows, n_features, training):
+        per_sample = self._work_per_sample(n_features)
+        if per_sample is None:
+            return None
+        if training and self.solver != "lbfgs":
+            n_rows = min(200 if self.batch_size == "auto" else self.batch_size, n_rows)
+        return per_sample * max(1, n_rows)
 
     # ------------------------------------------------------------ parameters
     def _hidden_layer_sizes(self):
@@ -224,6 +254,12 @@ class BaseNeuralEstimator(BaseEstimator):
         check_consistent_length(X, y)
         if sample_weight is not None:
             sample_weight = _check_sample_weight(sample_weight, X, dtype=np.float64)
+            if np.any(sample_weight < 0):
+                raise ValueError(
+                    f"Negative values in sample_weight (the smallest is "
+                    f"{sample_weight.min():g}); sample weights must be >= 0. A weight of "
+                    "0 drops a sample."
+                )
             if np.all(sample_weight == 1):
                 sample_weight = None  # exactly equivalent, and cheaper
         self._prepare_target(y, first_pass=first_pass, incremental=incremental, classes=classes)
@@ -232,9 +268,10 @@ class BaseNeuralEstimator(BaseEstimator):
         seed = int(rng.randint(np.iinfo(np.int32).max))
         y_enc = self._encode_target(y)
 
-        with seeded(seed, device):
+        work = self._thread_work(_n_samples(X), _n_features(X), training=True)
+        with seeded(seed, device), thread_budget(work if device.type == "cpu" else None):
             if first_pass:
-                self._initialize(X, y_enc, device)
+                self._initialize(X, y_enc, device, resolve_dtype(self.dtype, X, device))
             elif not incremental:
                 self._reset_optimizer()
             if self.solver == "lbfgs":
@@ -242,19 +279,14 @@ class BaseNeuralEstimator(BaseEstimator):
             else:
                 self._fit_stochastic(X, y, y_enc, sample_weight, rng, incremental)
 
-        params = self.net_.module_.parameters()
-        if not all(torch.isfinite(p).all() for p in params):
-            raise DivergenceError(
-                "Solver produced non-finite parameter weights. Scale the input data "
-                "(e.g. StandardScaler) or lower learning_rate_init "
-                f"(currently {self.learning_rate_init})."
-            )
+        if not self._parameters_finite():
+            self._raise_non_finite_weights()
         self._after_fit(X, y, sample_weight)
         return self
 
-    def _initialize(self, X, y_enc, device):
-        """Build the module, loss, optimizer and skorch net for a first fit."""
-        module = self._build_module(X, y_enc)
+    def _initialize(self, X, y_enc, device, dtype=torch.float32):
+        """Build the module (in float ``dtype``), loss, optimizer and skorch net."""
+        module = self._build_module(X, y_enc).to(dtype)
         cls, kwargs = self._optimizer()
         callbacks = copy.deepcopy(list(self.callbacks)) if self.callbacks else None
         net = TrainingNet(
@@ -265,7 +297,7 @@ class BaseNeuralEstimator(BaseEstimator):
             train_split=None,
             callbacks=callbacks,
             device=str(device),
-            verbose=int(self.verbose),
+            verbose=int(self.verbose >= 2),
             torch_load_kwargs={"weights_only": False},
             **_prefixed("optimizer__", kwargs),
         )
@@ -331,30 +363,40 @@ class BaseNeuralEstimator(BaseEstimator):
 
     def _fit_stochastic(self, X, y, y_enc, sample_weight, rng, incremental):
         net = self.net_
-        device = torch.device(net.device)
+        device, dtype = torch.device(net.device), net.module_dtype()
         val = None
         if self.early_stopping:
             (X, y, y_enc, sample_weight), val = self._split_validation(
                 X, y, y_enc, sample_weight, rng
             )
             self._check_validation_split(val[1])
-            X_val_t = as_tensor(self._training_inputs(val[0]), device)
-            y_val_t = as_tensor(val[2], device)
-            w_val_t = as_tensor(val[3], device)
-        X_t = as_tensor(self._training_inputs(X), device)
-        y_t = as_tensor(y_enc, device)
-        w_t = as_tensor(sample_weight, device)
+            X_val_t = as_tensor(self._training_inputs(val[0]), device, dtype)
+            y_val_t = as_tensor(val[2], device, dtype, name="y")
+            w_val_t = as_tensor(val[3], device, dtype, name="sample_weight")
+        X_t = as_tensor(self._training_inputs(X), device, dtype)
+        y_t = as_tensor(y_enc, device, dtype, name="y")
+        w_t = as_tensor(sample_weight, device, dtype, name="sample_weight")
         n_samples = _n_samples(X)
+        self._check_batch_norm_rows(n_samples)
         batch_size = self._batch_size(n_samples)
         l2, l1 = self._penalties()
         if not incremental:
             self._no_improvement_count = 0
         self.n_iter_ = 0
         callback_kwargs = {"dataset_train": None, "dataset_valid": None}
+        # skorch's epoch notifications (and its history rows as they happen) are
+        # paid for only when someone listens: user callbacks or verbose >= 2.
+        # Otherwise the rows are written in bulk once training ends.
+        per_epoch = self._notifies_epochs()
+        net.verbose = int(self.verbose >= 2)
+        rows = []
+        diverged = None
         net.notify("on_train_begin", X=X, y=y)
         try:
             for _epoch in range(self.max_iter):
-                net.notify("on_epoch_begin", **callback_kwargs)
+                tic = time.perf_counter()
+                if per_epoch:
+                    net.notify("on_epoch_begin", **callback_kwargs)
                 loss = net.run_epoch(
                     X_t,
                     y_t,
@@ -366,21 +408,34 @@ class BaseNeuralEstimator(BaseEstimator):
                     max_norm=self.max_norm,
                     input_noise=self.input_noise,
                 )
-                self._check_finite_loss(loss)
+                if not math.isfinite(loss):
+                    if val is not None and self._best_state is not None:
+                        diverged = loss
+                        break
+                    self._check_finite_loss(loss)
                 self.n_iter_ += 1
                 self.t_ += n_samples
                 self.loss_ = loss
                 self.loss_curve_.append(loss)
-                net.history.record("train_loss", loss)
+                row = {"train_loss": loss}
+                if self.verbose and self.verbose < 2:
+                    print(f"Iteration {self.n_iter_}, loss = {loss:.8f}")
                 if val is not None:
                     output = net.forward_raw(X_val_t, to_cpu=False)
-                    net.history.record("valid_loss", float(net.criterion_(output, y_val_t, w_val_t)))
-                    score = self._score_output(output.cpu(), val[1], val[3])
-                    net.history.record("valid_score", score)
+                    with torch.no_grad():  # a score, not a training step
+                        row["valid_loss"] = float(net.criterion_(output, y_val_t, w_val_t))
+                    score = row["valid_score"] = self._score_output(output.cpu(), val[1], val[3])
+                if per_epoch:
+                    for key, value in row.items():
+                        net.history.record(key, value)
                 self._update_no_improvement_count(score if val is not None else None)
                 if self.solver == "sgd" and self.learning_rate == "invscaling":
                     self._set_lr(self.learning_rate_init / (self.t_ + 1) ** self.power_t)
-                net.notify("on_epoch_end", **callback_kwargs)
+                if per_epoch:
+                    net.notify("on_epoch_end", **callback_kwargs)
+                else:
+                    row["dur"] = time.perf_counter() - tic
+                    rows.append(row)
                 if self._no_improvement_count > self.n_iter_no_change and self._trigger_stopping():
                     break
                 if incremental:
@@ -394,15 +449,41 @@ class BaseNeuralEstimator(BaseEstimator):
         except KeyboardInterrupt:
             # skorch callbacks such as EarlyStopping stop training this way.
             pass
+        finally:
+            _record_epochs(net.history, rows)
         net.notify("on_train_end", X=X, y=y)
         if self.early_stopping and self._best_state is not None:
             net.module_.load_state_dict(self._best_state)
+        if diverged is not None:
+            warnings.warn(
+                f"Training diverged: the loss became {diverged} at epoch "
+                f"{self.n_iter_ + 1}; training stopped and the weights with the best "
+                f"validation score ({self.best_validation_score_:.6f}) were restored. "
+                f"Lower learning_rate_init (currently {self.learning_rate_init}) or "
+                "scale the inputs (e.g. with StandardScaler).",
+                ConvergenceWarning,
+            )
+
+    def _notifies_epochs(self):
+        """Whether skorch callbacks hear about every epoch (user callbacks, verbose >= 2)."""
+        return bool(self.callbacks) or self.verbose >= 2
+
+    def _check_batch_norm_rows(self, n_samples):
+        if self.batch_norm and n_samples < 2:
+            raise ValueError(
+                f"batch_norm=True needs at least 2 training samples per batch, but "
+                f"{'the training split has' if self.early_stopping else 'got'} "
+                f"{n_samples}; batch statistics of one row are undefined. Pass more "
+                "samples or set batch_norm=False."
+            )
 
     def _check_validation_split(self, y_val):
         """Hook: refuse validation sets the score cannot use (survival: no events)."""
 
     def _check_finite_loss(self, loss):
         if not np.isfinite(loss):
+            if not self._parameters_finite():
+                self._raise_non_finite_weights()
             raise DivergenceError(
                 f"Training diverged: the loss became {loss} at epoch {self.n_iter_ + 1}. "
                 f"Lower learning_rate_init (currently {self.learning_rate_init}), "
@@ -410,9 +491,23 @@ class BaseNeuralEstimator(BaseEstimator):
                 "solver such as 'adam'."
             )
 
+    def _parameters_finite(self):
+        return all(bool(torch.isfinite(p).all()) for p in self.net_.module_.parameters())
+
+    def _raise_non_finite_weights(self):
+        # scikit-learn's words first, so code matching on them keeps working.
+        raise DivergenceError(
+            "Solver produced non-finite parameter weights. The input data may "
+            "contain large values and need to be preprocessed. Scale it (e.g. "
+            "with StandardScaler) or lower learning_rate_init "
+            f"(currently {self.learning_rate_init})."
+        )
+
     def _update_no_improvement_count(self, val_score):
         if val_score is not None:
             self.validation_scores_.append(val_score)
+            if self.verbose and self.verbose < 2:
+                print(f"Validation score: {val_score:f}")
             if val_score < self.best_validation_score_ + self.tol:
                 self._no_improvement_count += 1
             else:
@@ -456,12 +551,13 @@ class BaseNeuralEstimator(BaseEstimator):
             group["lr"] = lr
 
     def _fit_lbfgs(self, X, y_enc, sample_weight):
-        device = torch.device(self.net_.device)
+        device, dtype = torch.device(self.net_.device), self.net_.module_dtype()
+        self._check_batch_norm_rows(_n_samples(X))
         l2, l1 = self._penalties()
         result = self.net_.fit_lbfgs(
-            as_tensor(self._training_inputs(X), device),
-            as_tensor(y_enc, device),
-            as_tensor(sample_weight, device),
+            as_tensor(self._training_inputs(X), device, dtype),
+            as_tensor(y_enc, device, dtype, name="y"),
+            as_tensor(sample_weight, device, dtype, name="sample_weight"),
             l2=l2,
             l1=l1,
             max_iter=self.max_iter,
@@ -509,7 +605,10 @@ class BaseNeuralEstimator(BaseEstimator):
         """Validated ``X`` -> raw module output as a float64 array, and X's dtype."""
         check_is_fitted(self)
         X = self._validate_X(X, reset=False)
-        output = self.net_.forward_raw(self._training_inputs(X))
+        cpu = torch.device(self.net_.device).type == "cpu"
+        work = self._thread_work(min(_n_samples(X), 4096), _n_features(X), training=False)
+        with thread_budget(work if cpu else None):
+            output = self.net_.forward_raw(self._training_inputs(X))
         dtype = getattr(X, "dtype", np.float64)
         dtype = dtype if dtype in (np.float32, np.float64) else np.float64
         return output.double().numpy(), dtype
@@ -526,6 +625,13 @@ class BaseNeuralEstimator(BaseEstimator):
         return tags
 
 
+def _record_epochs(history, rows):
+    """Append one skorch history row per epoch, as ``on_epoch_begin`` would."""
+    for row in rows:
+        history.append({"batches": [], "epoch": len(history) + 1, **row})
+    rows.clear()
+
+
 def _prefixed(prefix, kwargs):
     return {prefix + k: v for k, v in kwargs.items()}
 
@@ -534,6 +640,13 @@ def _index_encoded(y_enc, idx):
     if isinstance(y_enc, tuple):
         return tuple(y[idx] for y in y_enc)
     return y_enc[idx]
+
+
+def _n_features(X):
+    if isinstance(X, tuple):
+        return _n_features(X[0])
+    shape = getattr(X, "shape", None)
+    return shape[1] if shape is not None and len(shape) > 1 else None
 
 
 def _n_samples(X):

@@ -1,6 +1,5 @@
-"""Every example script runs (headless, Agg backend)."""
+"""Every example script runs headless in its quick mode and saves its figure."""
 
-import os
 import runpy
 import sys
 from pathlib import Path
@@ -11,15 +10,19 @@ EXAMPLES = sorted((Path(__file__).resolve().parents[1] / "examples").glob("plot_
 
 
 @pytest.mark.parametrize("script", EXAMPLES, ids=[p.stem for p in EXAMPLES])
-def test_example_runs(script, monkeypatch, tmp_path):
-    import matplotlib
-
+def test_example_runs_and_saves_its_figure(script, monkeypatch, tmp_path):
+    matplotlib = pytest.importorskip("matplotlib")
     matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
     monkeypatch.chdir(tmp_path)
     monkeypatch.setattr(sys, "argv", [str(script)])
     monkeypatch.setenv("MPLBACKEND", "Agg")
-    runpy.run_path(str(script), run_name="__main__")
-    import matplotlib.pyplot as plt
-
-    plt.close("all")
-    assert os.getcwd() == str(tmp_path)
+    monkeypatch.setenv("SKDEEP_EXAMPLES_QUICK", "1")
+    try:
+        runpy.run_path(str(script), run_name="__main__")
+    finally:
+        plt.close("all")
+    saved = list(tmp_path.glob("*.png"))
+    assert saved, f"{script.name} saved no figure"
+    assert all(p.stat().st_size > 10_000 for p in saved)

@@ -288,6 +288,7 @@ class CNNClassifier(_CNNMixin, ClassifierHead, BaseNeuralEstimator):
         input_noise=0.0,
         device="auto",
         callbacks=None,
+        dtype=None,
     ):
         super().__init__(
             hidden_layer_sizes=hidden_layer_sizes,
@@ -320,6 +321,7 @@ class CNNClassifier(_CNNMixin, ClassifierHead, BaseNeuralEstimator):
             input_noise=input_noise,
             device=device,
             callbacks=callbacks,
+            dtype=dtype,
         )
         self.conv_channels = conv_channels
         self.kernel_size = kernel_size
@@ -384,6 +386,7 @@ class CNNRegressor(_CNNMixin, RegressorHead, BaseNeuralEstimator):
         input_noise=0.0,
         device="auto",
         callbacks=None,
+        dtype=None,
     ):
         super().__init__(
             hidden_layer_sizes=hidden_layer_sizes,
@@ -416,6 +419,7 @@ class CNNRegressor(_CNNMixin, RegressorHead, BaseNeuralEstimator):
             input_noise=input_noise,
             device=device,
             callbacks=callbacks,
+            dtype=dtype,
         )
         self.conv_channels = conv_channels
         self.kernel_size = kernel_size

@@ -58,6 +58,7 @@ class MLPRegressor(DenseNetworkMixin, RegressorHead, BaseNeuralEstimator):
         input_noise=0.0,
         device="auto",
         callbacks=None,
+        dtype=None,
     ):
         super().__init__(
             hidden_layer_sizes=hidden_layer_sizes,
@@ -90,6 +91,7 @@ class MLPRegressor(DenseNetworkMixin, RegressorHead, BaseNeuralEstimator):
             input_noise=input_noise,
             device=device,
             callbacks=callbacks,
+            dtype=dtype,
         )
         self.loss = loss
         self.huber_delta = huber_delta

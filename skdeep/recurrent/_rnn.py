@@ -147,6 +147,12 @@ class _RNNMixin:
     def _check_sequences(self, X, reset, ragged=False):
         """Bookkeeping for 3-D (possibly NaN-padded) input: features per step."""
         n_feat = X.shape[2]
+        if n_feat == 0 or X.shape[1] == 0:
+            raise ValueError(
+                f"X holds sequences of {X.shape[1]} steps with {n_feat} features per "
+                f"step (shape {X.shape}); {type(self).__name__} needs at least one "
+                "step and at least one feature per step."
+            )
         if reset:
             self.sequence_shape_ = (None if ragged else X.shape[1], n_feat)
             self._fit_ndim = 3
@@ -233,6 +239,7 @@ class RNNClassifier(_RNNMixin, ClassifierHead, BaseNeuralEstimator):
         input_noise=0.0,
         device="auto",
         callbacks=None,
+        dtype=None,
     ):
         super().__init__(
             hidden_layer_sizes=hidden_layer_sizes,
@@ -265,6 +272,7 @@ class RNNClassifier(_RNNMixin, ClassifierHead, BaseNeuralEstimator):
             input_noise=input_noise,
             device=device,
             callbacks=callbacks,
+            dtype=dtype,
         )
         self.cell = cell
         self.hidden_size = hidden_size
@@ -320,6 +328,7 @@ class RNNRegressor(_RNNMixin, RegressorHead, BaseNeuralEstimator):
         input_noise=0.0,
         device="auto",
         callbacks=None,
+        dtype=None,
     ):
         super().__init__(
             hidden_layer_sizes=hidden_layer_sizes,
@@ -352,6 +361,7 @@ class RNNRegressor(_RNNMixin, RegressorHead, BaseNeuralEstimator):
             input_noise=input_noise,
             device=device,
             callbacks=callbacks,
+            dtype=dtype,
         )
         self.cell = cell
         self.hidden_size = hidden_size

@@ -5,10 +5,13 @@ from numbers import Integral
 import numpy as np
 import scipy.sparse as sp
 import torch
+from scipy.special import logsumexp
 from sklearn.utils._param_validation import Interval, StrOptions
 from sksurv.metrics import concordance_index_censored
 
+from .._training import as_tensor
 from ..base import SOLVERS, BaseNeuralEstimator
+from ._breslow import check_finite_hazard
 from ._docs import TRAINING_PARAMS
 from ._head import SurvivalHead
 from ._losses import CoxTimeLoss
@@ -63,6 +66,7 @@ class CoxTime(SurvivalHead, BaseNeuralEstimator):
         input_noise=0.0,
         device="auto",
         callbacks=None,
+        dtype=None,
     ):
         super().__init__(
             hidden_layer_sizes=hidden_layer_sizes,
@@ -95,6 +99,7 @@ class CoxTime(SurvivalHead, BaseNeuralEstimator):
             input_noise=input_noise,
             device=device,
             callbacks=callbacks,
+            dtype=dtype,
         )
         self.n_controls = n_controls
 
@@ -112,8 +117,8 @@ class CoxTime(SurvivalHead, BaseNeuralEstimator):
 
     def _encode_target(self, y):
         return (
-            self._scale_time(y["time"]).astype(np.float32),
-            np.ascontiguousarray(y["event"], dtype=np.float32),
+            self._scale_time(y["time"]),
+            np.ascontiguousarray(y["event"], dtype=np.float64),
         )
 
     def _build_module(self, X, y):
@@ -128,8 +133,8 @@ class CoxTime(SurvivalHead, BaseNeuralEstimator):
     def _build_criterion(self):
         return CoxTimeLoss(n_controls=self.n_controls)
 
-    def _initialize(self, X, y_enc, device):
-        super()._initialize(X, y_enc, device)
+    def _initialize(self, X, y_enc, device, dtype=torch.float32):
+        super()._initialize(X, y_enc, device, dtype)
         # the loss evaluates g on the case-control pairs it samples
         self.net_.criterion_.bind(self.net_.module_.g)
 
@@ -152,8 +157,13 @@ class CoxTime(SurvivalHead, BaseNeuralEstimator):
             log_risk[start : start + block] = shift + np.log(
                 (w[:, None] * np.exp(g - shift)).sum(axis=0)
             )
+        # Kept in log space: predictions add g(x, t) before exponentiating, so a
+        # baseline too small or too large for float64 never meets its inverse
+        # as 0 * inf (NaN).
+        self._log_baseline = np.log(deaths[has_event]) - log_risk
         increments = np.zeros(len(unique_times))
-        increments[has_event] = deaths[has_event] * np.exp(-log_risk)
+        with np.errstate(over="ignore"):
+            increments[has_event] = np.exp(self._log_baseline)
         self.unique_times_ = unique_times
         self.baseline_hazard_ = increments
         self._event_mask = has_event
@@ -165,8 +175,9 @@ class CoxTime(SurvivalHead, BaseNeuralEstimator):
         device = torch.device(self.net_.device)
         module.eval()
         X = X.toarray() if sp.issparse(X) else X
-        x = torch.as_tensor(np.asarray(X, dtype=np.float32), device=device)
-        t = torch.as_tensor(self._scale_time(times).astype(np.float32), device=device)
+        dtype = self.net_.module_dtype()
+        x = as_tensor(np.asarray(X), device, dtype)
+        t = as_tensor(self._scale_time(times), device, dtype, name="times")
         n, k = x.shape[0], t.shape[0]
         out = np.empty((n, k))
         rows = max(1, chunk // max(k, 1))
@@ -178,17 +189,28 @@ class CoxTime(SurvivalHead, BaseNeuralEstimator):
                 out[start : start + m] = g.reshape(m, k).double().cpu().numpy()
         return out
 
-    def _cumulative_hazard_from_output(self, output):
+    def _log_cumulative_hazard(self, output):
+        """``log H(t | x)`` on ``unique_times_`` (``-inf`` before the first event)."""
         g = self._g(output, self.unique_times_[self._event_mask])
-        hazard = np.zeros((output.shape[0], len(self.unique_times_)))
-        hazard[:, self._event_mask] = np.exp(g) * self.baseline_hazard_[self._event_mask]
-        return np.cumsum(hazard, axis=1)
+        log_hazard = np.full((output.shape[0], len(self.unique_times_)), -np.inf)
+        log_hazard[:, self._event_mask] = g + self._log_baseline[None, :]
+        return np.logaddexp.accumulate(log_hazard, axis=1)
+
+    def _cumulative_hazard_from_output(self, output):
+        with np.errstate(over="ignore"):
+            cum_hazard = np.exp(self._log_cumulative_hazard(output))
+        check_finite_hazard(cum_hazard, type(self).__name__)
+        return cum_hazard
 
     def _survival_from_output(self, output):
-        return np.exp(-self._cumulative_hazard_from_output(output))
+        with np.errstate(over="ignore"):  # a cumulative hazard of inf is survival 0
+            return np.exp(-np.exp(self._log_cumulative_hazard(output)))
 
     def _risk_from_output(self, output):
-        return self._cumulative_hazard_from_output(output).sum(axis=1)
+        with np.errstate(over="ignore"):
+            risk = np.exp(logsumexp(self._log_cumulative_hazard(output), axis=1))
+        check_finite_hazard(risk, type(self).__name__)
+        return risk
 
     def _score_output(self, output, y, sample_weight):
         # Early stopping: the baseline hazard does not exist yet; rank by g(x, t)

@@ -98,6 +98,7 @@ class DeepHit(_TimeGridModel):
         input_noise=0.0,
         device="auto",
         callbacks=None,
+        dtype=None,
     ):
         super().__init__(
             hidden_layer_sizes=hidden_layer_sizes,
@@ -133,6 +134,7 @@ class DeepHit(_TimeGridModel):
             input_noise=input_noise,
             device=device,
             callbacks=callbacks,
+            dtype=dtype,
         )
         self.ranking_weight = ranking_weight
         self.sigma = sigma
@@ -167,7 +169,7 @@ class DeepHit(_TimeGridModel):
         return DeepHitLoss(self.ranking_weight, self.sigma, self.n_causes_)
 
     def _initial_bias(self, y):
-        return pmf_marginal_logits(y[0], y[1], len(self.cuts_), self.n_causes_)
+        return pmf_marginal_logits(y[0], y[1], len(self.cuts_), self.n_causes_, y[2])
 
     def _knot_survival(self, output):
         return pmf_survival(output, self.n_causes_)[0]
@@ -188,8 +190,8 @@ class DeepHit(_TimeGridModel):
 
         Returns
         -------
-        cif : ndarray of shape (n_samples, n_causes_) or \
-(n_samples, n_causes_, n_unique_times)
+        cif : ndarray of shape (n_samples, n_causes) or \
+(n_samples, n_causes, n_unique_times)
             :class:`~skdeep.survival.SurvivalStepFunction` objects (cause ``k``
             in column ``k - 1``), or with ``return_array=True`` their values at
             ``unique_times_``.

@@ -6,7 +6,7 @@ from sklearn.utils.validation import check_is_fitted
 from sksurv.functions import StepFunction
 
 from ..base import BaseNeuralEstimator
-from ._breslow import breslow_increments
+from ._breslow import breslow_log_increments, check_finite_hazard, cumulative_log_hazard
 from ._docs import TRAINING_PARAMS
 from ._head import SurvivalHead
 from ._losses import CoxPHLoss
@@ -55,6 +55,7 @@ class DeepSurv(SurvivalHead, BaseNeuralEstimator):
         input_noise=0.0,
         device="auto",
         callbacks=None,
+        dtype=None,
     ):
         super().__init__(
             hidden_layer_sizes=hidden_layer_sizes,
@@ -87,6 +88,7 @@ class DeepSurv(SurvivalHead, BaseNeuralEstimator):
             input_noise=input_noise,
             device=device,
             callbacks=callbacks,
+            dtype=dtype,
         )
         self.ties = ties
 
@@ -105,10 +107,14 @@ class DeepSurv(SurvivalHead, BaseNeuralEstimator):
 
     def _after_fit(self, X, y, sample_weight):
         log_risk, _ = self._raw_output(X)
-        times, increments = breslow_increments(
+        times, log_increments = breslow_log_increments(
             log_risk[:, 0], y["event"], y["time"], sample_weight
         )
-        cum_hazard = np.cumsum(increments)
+        # Kept in log space: predictions add the log-risk before exponentiating,
+        # so no spread of log-risks turns into 0 * inf (NaN).
+        self._log_cum_baseline = cumulative_log_hazard(log_increments)
+        with np.errstate(over="ignore"):
+            cum_hazard = np.exp(self._log_cum_baseline)
         self.unique_times_ = times
         self.cum_baseline_hazard_ = StepFunction(times, cum_hazard)
         self.baseline_survival_ = StepFunction(times, np.exp(-cum_hazard))
@@ -117,11 +123,18 @@ class DeepSurv(SurvivalHead, BaseNeuralEstimator):
     def _risk_from_output(self, output):
         return output[:, 0]
 
+    def _log_cumulative_hazard(self, output):
+        return self._log_cum_baseline[None, :] + output[:, :1]
+
     def _cumulative_hazard_from_output(self, output):
-        return np.exp(output[:, :1]) * self.cum_baseline_hazard_.y[None, :]
+        with np.errstate(over="ignore"):
+            cum_hazard = np.exp(self._log_cumulative_hazard(output))
+        check_finite_hazard(cum_hazard, type(self).__name__)
+        return cum_hazard
 
     def _survival_from_output(self, output):
-        return np.exp(-self._cumulative_hazard_from_output(output))
+        with np.errstate(over="ignore"):  # a cumulative hazard of inf is survival 0
+            return np.exp(-np.exp(self._log_cumulative_hazard(output)))
 
     # ------------------------------------------------------------ attributes
     @property

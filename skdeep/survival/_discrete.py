@@ -22,6 +22,7 @@ from ._discretize import (
     SCHEMES,
     discrete_labels,
     grid_hazards,
+    km_scale,
     make_cuts,
     piecewise_labels,
     survival_at,
@@ -41,10 +42,10 @@ def restricted_mean(knots, surv):
     return np.trapezoid(surv, knots, axis=1)
 
 
-def pmf_marginal_logits(index, event, m, n_causes=1):
+def pmf_marginal_logits(index, event, m, n_causes=1, fraction=None):
     """PMF logits (relative to the zero "beyond the grid" logit) of the marginal
     Kaplan-Meier / Aalen-Johansen distribution on the grid, shape ``(K * m,)``."""
-    hazard = grid_hazards(index, event, m, n_causes)
+    hazard = grid_hazards(index, event, m, n_causes, fraction)
     surv = np.cumprod(1.0 - hazard.sum(0))
     pmf = hazard * np.r_[1.0, surv[:-1]]
     rest = max(surv[-1], _EPS)
@@ -81,6 +82,9 @@ class _TimeGridModel(SurvivalHead, DenseNetworkMixin, BaseNeuralEstimator):
     }
     # PCHazard's grid has one more point than outputs (interval edges).
     _extra_grid_point = 0
+    # How a censoring time inside an interval is placed (see discrete_labels):
+    # on the Kaplan-Meier cumulative hazard (logistic hazard) or survival (PMF).
+    _label_scale = "survival"
 
     def __init__(
         self,
@@ -118,6 +122,7 @@ class _TimeGridModel(SurvivalHead, DenseNetworkMixin, BaseNeuralEstimator):
         input_noise=0.0,
         device="auto",
         callbacks=None,
+        dtype=None,
     ):
         super().__init__(
             hidden_layer_sizes=hidden_layer_sizes,
@@ -150,6 +155,7 @@ class _TimeGridModel(SurvivalHead, DenseNetworkMixin, BaseNeuralEstimator):
             input_noise=input_noise,
             device=device,
             callbacks=callbacks,
+            dtype=dtype,
         )
         self.n_durations = n_durations
         self.scheme = scheme
@@ -160,11 +166,14 @@ class _TimeGridModel(SurvivalHead, DenseNetworkMixin, BaseNeuralEstimator):
         if first_pass or not hasattr(self, "cuts_"):
             n_points = self.n_durations + self._extra_grid_point
             self.cuts_ = make_cuts(y["time"], y["event"], n_points, self.scheme)
+            self._km = km_scale(y["time"], y["event"])
             self.unique_times_ = np.unique(y["time"])
             self.n_outputs_ = len(self.cuts_) - self._extra_grid_point
 
     def _encode_target(self, y):
-        return discrete_labels(y["time"], y["event"], self.cuts_)
+        return discrete_labels(
+            y["time"], y["event"], self.cuts_, km=self._km, scale=self._label_scale
+        )
 
     # ------------------------------------------------------------ network
     def _build_module(self, X, y):
@@ -201,11 +210,13 @@ class _TimeGridModel(SurvivalHead, DenseNetworkMixin, BaseNeuralEstimator):
 
 
 class LogisticHazard(_TimeGridModel):
+    _label_scale = "hazard"
+
     def _build_criterion(self):
         return LogisticHazardLoss()
 
     def _initial_bias(self, y):
-        hazard = grid_hazards(y[0], y[1], self.n_outputs_)[0]
+        hazard = grid_hazards(y[0], y[1], self.n_outputs_, fraction=y[2])[0]
         return logit(np.clip(hazard, _EPS, 1 - _EPS))
 
     def _knot_survival(self, output):
@@ -221,7 +232,7 @@ class LogisticHazard(_TimeGridModel):
 
         Returns
         -------
-        hazard : ndarray of shape (n_samples, len(cuts_))
+        hazard : ndarray of shape (n_samples, n_cuts)
         """
         output, _ = self._raw_output(X)
         return expit(output)
@@ -232,7 +243,7 @@ class PMF(_TimeGridModel):
         return PMFLoss()
 
     def _initial_bias(self, y):
-        return pmf_marginal_logits(y[0], y[1], self.n_outputs_)
+        return pmf_marginal_logits(y[0], y[1], self.n_outputs_, fraction=y[2])
 
     def _logits(self, output):
         return output
@@ -250,7 +261,7 @@ class PMF(_TimeGridModel):
 
         Returns
         -------
-        pmf : ndarray of shape (n_samples, len(cuts_))
+        pmf : ndarray of shape (n_samples, n_cuts)
             The rest, ``1 - pmf.sum(1)``, is the probability of surviving the grid.
         """
         output, _ = self._raw_output(X)
@@ -313,6 +324,7 @@ class PCHazard(_TimeGridModel):
         input_noise=0.0,
         device="auto",
         callbacks=None,
+        dtype=None,
     ):
         super().__init__(
             hidden_layer_sizes=hidden_layer_sizes,
@@ -348,6 +360,7 @@ class PCHazard(_TimeGridModel):
             input_noise=input_noise,
             device=device,
             callbacks=callbacks,
+            dtype=dtype,
         )
 
     def _build_criterion(self):
@@ -380,7 +393,7 @@ class PCHazard(_TimeGridModel):
 
         Returns
         -------
-        hazard : ndarray of shape (n_samples, len(cuts_) - 1)
+        hazard : ndarray of shape (n_samples, n_cuts - 1)
             The constant hazard rate (per unit of time) on each interval.
         """
         output, _ = self._raw_output(X)

@@ -3,20 +3,26 @@ r"""Sample-weighted negative log-likelihoods of the discrete-time survival model
 Every loss is called as ``loss(phi, target, weight)``: ``phi`` is the raw
 network output of shape ``(n, m)`` (``(n, K * m)`` for competing risks),
 ``target`` the tuple made by :mod:`skdeep.survival._discretize` (grid index
-``kappa_i``, event code ``d_i`` and, for :class:`PCHazardLoss`, the fraction
-``rho_i`` of the last interval lived) and ``weight`` ``None`` or sample weights.
-Each returns the weighted mean over samples ``sum_i w_i l_i / sum_i w_i`` of a
-per-sample loss ``l_i``, computed in log space (no NaN or infinity on batches
-without events).  With unit weights the values equal pycox's
-``nll_logistic_hazard``, ``nll_pmf``, ``nll_mtlr``, ``nll_pc_hazard_loss`` and
-``DeepHitSingleLoss`` / ``DeepHitLoss`` up to pycox's ``epsilon = 1e-7``.
+``kappa_i``, event code ``d_i`` and the fraction ``rho_i`` of the last
+interval lived) and ``weight`` ``None`` or sample weights.  Each returns the
+weighted mean over samples ``sum_i w_i l_i / sum_i w_i`` of a per-sample loss
+``l_i``, computed in log space (no NaN or infinity on batches without events).
+
+For the grid models a censored sample at ``kappa_i`` lived the part ``rho_i``
+of the interval ending there; a target without ``rho`` (a pair) means
+``rho = 1``, censored at the grid point itself.  With unit weights and pycox's
+labels (censoring moved down to the previous grid point, i.e. ``rho = 1`` at
+that point, the same likelihood as ``rho = 0`` at the next) the values equal
+pycox's ``nll_logistic_hazard``, ``nll_pmf``, ``nll_mtlr``,
+``nll_pc_hazard_loss`` and ``DeepHitSingleLoss`` / ``DeepHitLoss`` up to
+pycox's ``epsilon = 1e-7``.
 """
 
 import torch
 import torch.nn.functional as F
 from torch import nn
 
-from .._losses import weighted_mean
+from .._losses import divide_by_weight, weighted_mean
 
 __all__ = [
     "LogisticHazardLoss",
@@ -27,11 +33,6 @@ __all__ = [
     "pmf_logits",
     "mtlr_to_pmf_logits",
 ]
-
-
-def _grid_mask(index, m):
-    """``mask[i, j] = j > index[i]``: grid points after each sample's own."""
-    return torch.arange(m, device=index.device).view(1, -1) > index.view(-1, 1)
 
 
 def pmf_logits(phi, n_causes=1):
@@ -57,21 +58,38 @@ def mtlr_to_pmf_logits(phi):
     return phi.flip(1).cumsum(1).flip(1)
 
 
-def _log_survival_pmf(log_pmf, log_rest, index):
-    """``log S(tau_kappa) = log(sum over all causes of pmf after kappa + rest)``."""
+def _fraction(target, like):
+    """``rho`` of a target tuple, 1 (censored at the grid point) when absent."""
+    if len(target) > 2:
+        return target[2].to(like.dtype)
+    return torch.ones(target[0].shape[0], dtype=like.dtype, device=like.device)
+
+
+def _log_survival_pmf(log_pmf, log_rest, index, fraction):
+    """``log S(t) = log(S(tau_kappa) + (1 - rho) f(tau_kappa))``, all causes.
+
+    ``S(tau_kappa)`` is the PMF of every cause after ``kappa`` plus the rest.
+    """
     n, k, m = log_pmf.shape
-    later = _grid_mask(index, m).unsqueeze(1).expand(n, k, m)
-    masked = log_pmf.masked_fill(~later, float("-inf")).reshape(n, -1)
+    grid = torch.arange(m, device=index.device).view(1, -1)
+    with torch.no_grad():
+        log_share = torch.log1p(-fraction.clamp(0.0, 1.0)).view(-1, 1)  # -inf at rho=1
+    log_c = torch.where(
+        grid > index.view(-1, 1),
+        torch.zeros((), dtype=log_pmf.dtype, device=log_pmf.device),
+        torch.where(grid == index.view(-1, 1), log_share, float("-inf")),
+    )
+    masked = (log_pmf + log_c.unsqueeze(1)).reshape(n, -1)
     return torch.logsumexp(torch.cat([masked, log_rest.view(-1, 1)], dim=1), dim=1)
 
 
-def _pmf_nll(log_pmf, log_rest, index, event):
-    """Per-sample ``-log f_d(tau_kappa)`` for events, ``-log S(tau_kappa)`` otherwise."""
+def _pmf_nll(log_pmf, log_rest, index, event, fraction):
+    """Per-sample ``-log f_d(tau_kappa)`` for events, ``-log S(t)`` otherwise."""
     n = log_pmf.shape[0]
     rows = torch.arange(n, device=index.device)
     cause = (event.long() - 1).clamp_min(0)
     log_f = log_pmf[rows, cause, index]
-    log_s = _log_survival_pmf(log_pmf, log_rest, index)
+    log_s = _log_survival_pmf(log_pmf, log_rest, index, fraction)
     return -torch.where(event > 0, log_f, log_s)
 
 
@@ -91,18 +109,24 @@ class LogisticHazardLoss(_DiscreteLoss):
     .. math::
 
         l_i = -\sum_{j < \kappa_i} \log(1 - h_{ij})
-              - d_i \log h_{i\kappa_i} - (1 - d_i) \log(1 - h_{i\kappa_i}),
+              - d_i \log h_{i\kappa_i} - (1 - d_i)\,\rho_i \log(1 - h_{i\kappa_i}),
 
-    a sum of binary cross-entropies up to the sample's own grid point.
+    a sum of binary cross-entropies up to the sample's own grid point, the
+    last one weighted by the part :math:`\rho_i` of the interval a censored
+    sample lived.
     """
 
     def per_sample(self, phi, target):
         index, event = target[0], target[1]
-        target_01 = (
-            torch.arange(phi.shape[1], device=phi.device).view(1, -1) == index.view(-1, 1)
-        ) & (event.view(-1, 1) > 0)
-        bce = F.binary_cross_entropy_with_logits(phi, target_01.to(phi.dtype), reduction="none")
-        return bce.masked_fill(_grid_mask(index, phi.shape[1]), 0.0).sum(1)
+        grid = torch.arange(phi.shape[1], device=phi.device).view(1, -1)
+        at_own = grid == index.view(-1, 1)
+        is_event = event.view(-1, 1) > 0
+        bce = F.binary_cross_entropy_with_logits(
+            phi, (at_own & is_event).to(phi.dtype), reduction="none"
+        )
+        own = torch.where(is_event, 1.0, _fraction(target, phi).view(-1, 1))
+        weight = torch.where(grid < index.view(-1, 1), 1.0, torch.where(at_own, own, 0.0))
+        return (bce * weight).sum(1)
 
 
 class PMFLoss(_DiscreteLoss):
@@ -112,7 +136,11 @@ class PMFLoss(_DiscreteLoss):
 
     .. math::
 
-        l_i = -d_i \log f_{i\kappa_i} - (1 - d_i)\log \Bigl(1 - \sum_{j \le \kappa_i} f_{ij}\Bigr).
+        l_i = -d_i \log f_{i\kappa_i} - (1 - d_i)\log \Bigl(1 - \sum_{j \le \kappa_i} f_{ij}
+              + (1 - \rho_i) f_{i\kappa_i}\Bigr),
+
+    the survival of a censored sample interpolated linearly (constant density)
+    over the part :math:`\rho_i` of its interval it lived.
 
     ``n_causes > 1``: :math:`\phi` holds ``K`` blocks of ``m`` logits, one
     softmax runs over all ``K m + 1`` of them, an event of cause :math:`k` uses
@@ -129,7 +157,7 @@ class PMFLoss(_DiscreteLoss):
 
     def per_sample(self, phi, target):
         log_pmf, log_rest = pmf_logits(self.logits(phi), self.n_causes)
-        return _pmf_nll(log_pmf, log_rest, target[0], target[1])
+        return _pmf_nll(log_pmf, log_rest, target[0], target[1], _fraction(target, phi))
 
 
 class MTLRLoss(PMFLoss):
@@ -191,8 +219,10 @@ class DeepHitLoss(_DiscreteLoss):
     where :math:`\lambda` is ``ranking_weight``, :math:`F^{(k)}` the cumulative
     incidence of cause :math:`k` and :math:`A_{ij} = 1` when sample :math:`i`
     had an event strictly before sample :math:`j`'s time, or at the same grid
-    point as :math:`j`'s censoring (Lee et al., 2018). Both terms are
-    weighted means over the batch. pycox's ``alpha`` is :math:`1 - \lambda`.
+    point as :math:`j`'s censoring (Lee et al., 2018; a sample censored inside
+    an interval, :math:`\rho_j < 1`, counts at the interval's start for the
+    ranking, as in pycox). Both terms are weighted means over the batch.
+    pycox's ``alpha`` is :math:`1 - \lambda`.
     """
 
     def __init__(self, ranking_weight=0.5, sigma=0.1, n_causes=1):
@@ -203,11 +233,14 @@ class DeepHitLoss(_DiscreteLoss):
 
     def forward(self, phi, target, weight=None):
         index, event = target[0], target[1]
+        fraction = _fraction(target, phi)
         log_pmf, log_rest = pmf_logits(phi, self.n_causes)
-        nll = weighted_mean(_pmf_nll(log_pmf, log_rest, index, event), weight)
+        nll = weighted_mean(_pmf_nll(log_pmf, log_rest, index, event, fraction), weight)
         if self.ranking_weight == 0:
             return nll
-        rank = weighted_mean(self.rank_per_sample(log_pmf.exp(), index, event, weight), weight)
+        # the last grid point a sample censored inside an interval is known to pass
+        known = index - ((event == 0) & (fraction < 1)).to(index.dtype)
+        rank = weighted_mean(self.rank_per_sample(log_pmf.exp(), known, event, weight), weight)
         return (1.0 - self.ranking_weight) * nll + self.ranking_weight * rank
 
     def rank_per_sample(self, pmf, index, event, weight):
@@ -223,4 +256,4 @@ class DeepHitLoss(_DiscreteLoss):
         cif_pairs = cif[:, cause, index].T
         diff = cif_pairs.diagonal().view(-1, 1) - cif_pairs
         terms = acceptable.to(pmf.dtype) * torch.exp(-diff / self.sigma) * w.view(1, -1)
-        return terms.sum(1) / w.sum()
+        return divide_by_weight(terms.sum(1), w.sum())

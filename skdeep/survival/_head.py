@@ -154,10 +154,11 @@ class SurvivalHead(SurvivalAnalysisMixin):
         """Hook for fitted target attributes (time grids, scalers); none by default."""
 
     def _encode_target(self, y):
-        """``(time, event)`` as float32 arrays; the loss receives them as a tuple."""
+        """``(time, event)`` as float64 arrays (the training path casts them to the
+        model's dtype); the loss receives them as a tuple."""
         return (
-            np.ascontiguousarray(y["time"], dtype=np.float32),
-            np.ascontiguousarray(y["event"], dtype=np.float32),
+            np.ascontiguousarray(y["time"], dtype=np.float64),
+            np.ascontiguousarray(y["event"], dtype=np.float64),
         )
 
     def _build_criterion(self):

@@ -10,6 +10,8 @@ exactly zero with a zero gradient (never ``0 / 0``).
 import torch
 from torch import nn
 
+from .._losses import divide_by_weight
+
 __all__ = ["CoxPHLoss", "CoxTimeLoss", "cox_ph_loss"]
 
 _TINY = 1e-300
@@ -88,7 +90,7 @@ def cox_ph_loss(eta, time, event, weight=None, ties="breslow"):
         denom = risk[inv] - rank / n_ev[inv].clamp_min(1.0) * ev_exp[inv]
         log_denom = torch.log(denom.clamp_min(_TINY)) + shift
         ll = (w * e * x).sum() - (e * w_bar[inv] * log_denom).sum()
-    return -ll / w.sum()  # float64: L-BFGS needs the precision (1e-3 agreement)
+    return -divide_by_weight(ll, w.sum())  # zero-weight batch: 0, not 0/0; float64: L-BFGS needs the precision (1e-3 agreement)
 
 
 class CoxPHLoss(nn.Module):

@@ -4,12 +4,6 @@ from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from skdeep import CNNClassifier, CNNRegressor
 
-from .._estimator_checks import DENSE_EXPECTED_FAILED
-
-
-def _expected_failed_checks(estimator):
-    return DENSE_EXPECTED_FAILED
-
 
 # Rows are read as 1 x d strips (image_shape=(1, 1, -1)), so every d the checks use works.
 @parametrize_with_checks(
@@ -19,7 +13,6 @@ def _expected_failed_checks(estimator):
         CNNRegressor(conv_channels=(4,), hidden_layer_sizes=(16,), image_shape=(1, 1, -1),
                      learning_rate_init=0.01, max_iter=100, random_state=0, device="cpu"),
     ],
-    expected_failed_checks=_expected_failed_checks,
 )
 def test_sklearn_compatible_estimator(estimator, check):
     check(estimator)

@@ -110,8 +110,8 @@ def test_skorch_callbacks_run_and_are_not_modified(iris):
     assert len(clf.net_.history[-1, "batches"]) == 3
 
 
-def test_verbose_prints_an_epoch_table(iris, capsys):
-    MLPClassifier(**{**FAST, "max_iter": 3, "verbose": True}).fit(*iris)
+def test_verbose_2_prints_skorchs_epoch_table(iris, capsys):
+    MLPClassifier(**{**FAST, "max_iter": 3, "verbose": 2}).fit(*iris)
     out = capsys.readouterr().out
     assert "epoch" in out and "train_loss" in out and out.count("\n") >= 5
 

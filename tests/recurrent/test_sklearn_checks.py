@@ -4,12 +4,6 @@ from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from skdeep import RNNClassifier, RNNRegressor
 
-from .._estimator_checks import DENSE_EXPECTED_FAILED
-
-
-def _expected_failed_checks(estimator):
-    return DENSE_EXPECTED_FAILED
-
 
 # Default sequence_shape: a row of d features is read as d steps of one feature.
 @parametrize_with_checks(
@@ -17,7 +11,6 @@ def _expected_failed_checks(estimator):
         RNNClassifier(hidden_size=8, max_iter=50, random_state=0, device="cpu"),
         RNNRegressor(hidden_size=8, max_iter=100, random_state=0, device="cpu"),
     ],
-    expected_failed_checks=_expected_failed_checks,
 )
 def test_sklearn_compatible_estimator(estimator, check):
     check(estimator)

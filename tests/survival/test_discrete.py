@@ -14,7 +14,7 @@ from sksurv.metrics import as_integrated_brier_score_scorer, integrated_brier_sc
 from sksurv.nonparametric import kaplan_meier_estimator
 from sksurv.util import Surv
 
-from skdeep.survival import NMTLR, PMF, LogisticHazard, PCHazard
+from skdeep.survival import NMTLR, PMF, DeepHit, LogisticHazard, PCHazard
 from skdeep.survival._discrete_losses import (
     LogisticHazardLoss,
     MTLRLoss,
@@ -23,6 +23,7 @@ from skdeep.survival._discrete_losses import (
 )
 from skdeep.survival._discretize import (
     discrete_labels,
+    km_scale,
     make_cuts,
     piecewise_labels,
     survival_at,
@@ -69,6 +70,28 @@ def test_losses_match_pycox(ours, theirs):
                                rtol=1e-4, atol=1e-4)
 
 
+@pytest.mark.parametrize("ours, theirs", [
+    (LogisticHazardLoss, "nll_logistic_hazard"),
+    (PMFLoss, "nll_pmf"),
+    (MTLRLoss, "nll_mtlr"),
+])
+def test_rho_zero_is_pycox_censoring_at_the_previous_grid_point(ours, theirs):
+    # (index k, censored, rho = 0) is pycox's label (k - 1, censored); rho = 1
+    # is censoring at grid point k itself; rho in between interpolates.
+    loss = pytest.importorskip("pycox.models.loss")
+    phi, index, _, _ = _random_targets()
+    index = index.clamp_min(1)
+    censored = torch.zeros_like(index)
+    zero = torch.zeros(len(index))
+    expected = getattr(loss, theirs)(phi, index - 1, censored.float(), reduction="none")
+    got = ours().per_sample(phi, (index, censored, zero))
+    torch.testing.assert_close(got, expected, rtol=1e-4, atol=1e-4)
+    at_k = ours().per_sample(phi, (index, censored, zero + 1))
+    half = ours().per_sample(phi, (index, censored, zero + 0.5))
+    assert torch.all(at_k >= got - 1e-6)  # surviving longer is less likely
+    assert torch.all((half >= got - 1e-6) & (half <= at_k + 1e-6))
+
+
 def test_pc_hazard_loss_matches_pycox():
     loss = pytest.importorskip("pycox.models.loss", reason=PYCOX)
     phi, index, event, fraction = _random_targets()
@@ -107,10 +130,19 @@ def test_cuts_and_labels_match_pycox(scheme):
     pycox_disc = lt.LabTransDiscreteTime(10, scheme=scheme)
     pycox_disc.fit(time, event.astype("float32"))
     np.testing.assert_allclose(cuts, pycox_disc.cuts)
-    index, ev = discrete_labels(time, event, cuts)
+    index, ev, frac = discrete_labels(time, event, cuts, km=km_scale(time, event))
     p_index, p_event = pycox_disc.transform(time, event.astype("float32"))
-    np.testing.assert_array_equal(index, p_index)
+    # Events, and censoring exactly at a grid point, get pycox's labels.
+    same = event | np.isin(time, cuts)
+    np.testing.assert_array_equal(index[same], p_index[same])
     np.testing.assert_array_equal(ev, p_event)
+    assert np.all(frac[same] == 1)
+    # pycox moves a censoring time inside an interval down to the interval's
+    # start; here it stays in its interval, at risk for the part rho it lived.
+    inside = ~same
+    assert inside.sum() > 50
+    np.testing.assert_array_equal(index[inside], p_index[inside] + 1)
+    assert np.all((frac[inside] >= 0) & (frac[inside] <= 1)) and frac[inside].mean() < 0.9
 
     pch = lt.LabTransPCHazard(10, scheme=scheme)
     pch.fit(time, event.astype("float32"))
@@ -151,16 +183,26 @@ def test_quantile_cuts_warn_when_tied_times_merge_points():
     np.testing.assert_array_equal(cuts, [0.0, 1.0, 2.0, 3.0])
 
 
-def test_labels_events_up_censorings_down():
+def test_labels_events_and_censorings_stay_in_their_interval():
     cuts = np.array([0.0, 1.0, 2.0, 4.0])
-    time = np.array([0.0, 0.5, 0.5, 2.0, 3.0, 3.0, 9.0])
-    event = np.array([1, 1, 0, 1, 1, 0, 1])
-    index, ev = discrete_labels(time, event, cuts)
-    np.testing.assert_array_equal(index, [0, 1, 0, 2, 3, 2, 3])
-    np.testing.assert_array_equal(ev, [1, 1, 0, 1, 1, 0, 0])  # beyond the grid: censored
+    time = np.array([0.0, 0.5, 0.5, 2.0, 3.0, 3.0, 9.0, 2.0])
+    event = np.array([1, 1, 0, 1, 1, 0, 1, 0])
+    index, ev, frac = discrete_labels(time, event, cuts)
+    np.testing.assert_array_equal(index, [0, 1, 1, 2, 3, 3, 3, 2])
+    np.testing.assert_array_equal(ev, [1, 1, 0, 1, 1, 0, 0, 0])  # beyond the grid: censored
+    # without a Kaplan-Meier curve: the share of the interval's length
+    np.testing.assert_allclose(frac, [1, 1, 0.5, 1, 1, 0.5, 1, 1])
+    # on the Kaplan-Meier scale: the share of the interval's drop
+    km = (np.array([0.5, 1.5]), np.array([0.8, 0.4]))
+    _, _, frac = discrete_labels(np.array([0.7, 1.2, 1.5]), np.zeros(3), cuts, km,
+                                 scale="survival")
+    np.testing.assert_allclose(frac, [1.0, 0.0, 1.0])
+    _, _, frac = discrete_labels(np.array([0.2]), np.zeros(1), cuts,
+                                 (np.array([0.1, 0.5]), np.array([0.9, 0.6])), scale="hazard")
+    np.testing.assert_allclose(frac, [np.log(0.9) / np.log(0.6)], rtol=1e-6)
     index, ev, frac = piecewise_labels(time, event, cuts)
-    np.testing.assert_array_equal(index, [0, 0, 0, 1, 2, 2, 2])
-    np.testing.assert_allclose(frac, [0, 0.5, 0.5, 1, 0.5, 0.5, 1])
+    np.testing.assert_array_equal(index, [0, 0, 0, 1, 2, 2, 2, 1])
+    np.testing.assert_allclose(frac, [0, 0.5, 0.5, 1, 0.5, 0.5, 1, 1])
 
 
 def test_interpolation_schemes():
@@ -316,15 +358,29 @@ def test_output_biases_start_at_the_marginal_model(whas, Model):
     bias = model.net_.module_.output.bias.detach().double().numpy()[None, :]
     start = model._knot_survival(bias)[0]
     event, time = y["fstat"], y["lenfol"]
+    km_t, km_s = kaplan_meier_estimator(event, time)
+    km = np.r_[1.0, km_s][np.searchsorted(km_t, model.cuts_, side="right")]
     if Model is PCHazard:
         # The piecewise-exponential fit of the exact times: close to Kaplan-Meier
         # wherever many samples are still at risk.
-        km_t, km_s = kaplan_meier_estimator(event, time)
-        km = np.r_[1.0, km_s][np.searchsorted(km_t, model.cuts_, side="right")]
         np.testing.assert_allclose(start[km > 0.5], km[km > 0.5], atol=0.03)
     else:
-        # Exactly the Kaplan-Meier estimate of the discretised labels.
-        index, ev = discrete_labels(time, event, model.cuts_)
-        km_t, km_s = kaplan_meier_estimator(ev > 0, model.cuts_[index])
-        km = np.r_[1.0, km_s][np.searchsorted(km_t, model.cuts_, side="right")]
-        np.testing.assert_allclose(start, km, atol=1e-5)
+        # The Kaplan-Meier estimate at every grid point.
+        np.testing.assert_allclose(start, km, atol=0.02)
+
+
+@pytest.mark.parametrize("Model", [LogisticHazard, PMF, NMTLR, DeepHit])
+@pytest.mark.parametrize("n_durations", [10, 20])
+def test_no_covariate_fit_reproduces_kaplan_meier_on_gbsg2(Model, n_durations):
+    # pycox's labels (censoring moved down to the previous grid point) end at
+    # 0.077 instead of Kaplan-Meier's 0.343 at the last grid point here.
+    from sksurv.datasets import load_gbsg2
+
+    _, y = load_gbsg2()
+    event, time = y["cens"], y["time"]
+    model = Model(n_durations=n_durations, max_iter=30, learning_rate_init=0.01,
+                  random_state=0, device="cpu").fit(np.zeros((len(y), 1)), y)
+    surv = model.predict_survival_function(np.zeros((1, 1)))[0](model.cuts_)
+    km_t, km_s = kaplan_meier_estimator(event, time)
+    km = np.r_[1.0, km_s][np.searchsorted(km_t, model.cuts_, side="right")]
+    np.testing.assert_allclose(surv, km, atol=0.02)
