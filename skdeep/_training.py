@@ -403,6 +403,7 @@ class TrainingNet(NeuralNet):
         l1=0.0,
         max_norm=None,
         input_noise=0.0,
+        l2_as_decay=True,
     ):
         """Train for one pass over ``(X, y, w)`` and return the mean loss.
 
@@ -418,7 +419,9 @@ class TrainingNet(NeuralNet):
         decay on the weights only, with coefficient ``l2 / n_batch`` for every
         batch (a short tail batch included), which is the same update without a
         penalty pass through autograd.  The penalty's value for the reported loss
-        is taken once per epoch, at its start (exact for full-batch training).
+        is computed from the weights' norms at each batch's start (one fused
+        ``foreach`` norm per batch, summed once per epoch).
+        ``l2_as_decay=False`` adds the penalty to every batch's loss instead.
         """
         device = torch.device(self.device)
         n = n_rows(X)
@@ -430,14 +433,10 @@ class TrainingNet(NeuralNet):
         # A single batch holding every row needs no shuffling: the loss is a mean.
         perm = torch.randperm(n, device=device) if shuffle and len(bounds) > 1 else None
         weights = self.weight_parameters() if (l2 or l1 or max_norm is not None) else None
-        as_decay = bool(l2) and w is None and not l1
+        as_decay = l2_as_decay and bool(l2) and w is None and not l1
         penalty = 0.0
-        if as_decay:
-            with torch.no_grad():
-                penalty = 0.5 * l2 * len(bounds) * _squared_norm(weights) / n
-            l2_graph = 0.0
-        else:
-            l2_graph = l2
+        norms = []  # the weights' norms at each batch's start, for the reported loss
+        l2_graph = 0.0 if as_decay else l2
         whole = len(bounds) == 1 and isinstance(X, torch.Tensor)
         losses = []
         for start, stop in bounds:
@@ -452,6 +451,8 @@ class TrainingNet(NeuralNet):
                 self.notify("on_batch_begin", batch=(xb, yb), training=True)
             if input_noise:
                 xb = _add_noise(xb, input_noise)
+            if as_decay:
+                norms.extend(torch._foreach_norm(weights))
             optimizer.zero_grad(set_to_none=True)
             output = _call(module, xb)
             if l2_graph or l1:
@@ -473,7 +474,9 @@ class TrainingNet(NeuralNet):
                 self.apply_max_norm(max_norm, weights)
             losses.append(loss.detach())
             if notify:
-                self.history.record_batch("train_loss", loss.item() + penalty * n / len(bounds) / m)
+                if as_decay:
+                    penalty = 0.5 * l2 * float(_squared_norm(norms[-len(weights) :])) / m
+                self.history.record_batch("train_loss", loss.item() + penalty)
                 self.history.record_batch("train_batch_size", m)
                 self.notify(
                     "on_batch_end",
@@ -487,9 +490,10 @@ class TrainingNet(NeuralNet):
         else:
             sizes = torch.tensor([b - a for a, b in bounds], dtype=losses[0].dtype, device=device)
             mean = torch.stack(losses).dot(sizes) / n
-        if isinstance(penalty, torch.Tensor):
-            return float(mean + penalty)  # the epoch's one host synchronisation
-        return float(mean) + penalty
+        if as_decay:
+            # each batch adds m * 0.5 * l2 * ||W||^2 / m to the size-weighted sum
+            mean = mean + (0.5 * l2 / n) * _squared_norm(norms)
+        return float(mean)  # the epoch's one host synchronisation
 
     @torch.no_grad()
     def forward_raw(self, X, batch_size=4096, to_cpu=True):
@@ -579,12 +583,11 @@ def _decay_gradients(weights, coef):
         torch._foreach_add_(list(grads), list(params), alpha=coef)
 
 
-def _squared_norm(tensors):
-    """``sum ||t||^2`` over ``tensors`` (a float on the CPU, else a 0-d tensor)."""
-    norms = torch._foreach_norm(tensors)
-    if norms[0].device.type == "cpu":
-        return sum(float(v) ** 2 for v in norms)
-    return torch.stack(norms).pow(2).sum()
+def _squared_norm(norms):
+    """``sum v^2`` over a list of 0-d norm tensors, as a 0-d tensor."""
+    if len(norms) == 1:
+        return norms[0].square()
+    return torch.linalg.vector_norm(torch.stack(norms)).square()
 
 
 def _accepts(cls, name):

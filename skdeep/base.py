@@ -50,6 +50,31 @@ ACTIVATION_NAMES = {"identity", "logistic", "tanh", "relu", "leaky_relu", "elu",
 SOLVERS = {"lbfgs", "sgd", "adam", "adamw", "rmsprop", "adagrad"}
 _STOCHASTIC_SOLVERS = SOLVERS - {"lbfgs"}
 
+# The API pages sphinx-autosummary writes (docs/api.rst -> generated/<public path>.html).
+DOCS_URL = "https://skdeep.readthedocs.io/en/latest/generated/{estimator_module}.{estimator_name}.html"
+
+
+def _doc_link_params(estimator):
+    """``{estimator_module, estimator_name}`` of the public path the API reference uses.
+
+    Estimators exported by ``skdeep`` itself (``skdeep.MLPClassifier``) are
+    documented there; the others under their sub-package
+    (``skdeep.survival.DeepSurv``), never under a private module.
+    """
+    import sys
+
+    cls = type(estimator)
+    parts = cls.__module__.split(".")
+    public = []
+    for part in parts:
+        if part.startswith("_"):
+            break
+        public.append(part)
+    top = sys.modules.get("skdeep")
+    if top is not None and cls.__name__ in getattr(top, "__all__", ()):
+        public = ["skdeep"]
+    return {"estimator_module": ".".join(public), "estimator_name": cls.__name__}
+
 
 class BaseNeuralEstimator(BaseEstimator):
     """Base class for skdeep estimators.  Not to be used directly.
@@ -60,6 +85,12 @@ class BaseNeuralEstimator(BaseEstimator):
     ``dtype``; see
     :class:`skdeep.MLPClassifier` for their documentation.
     """
+
+    # In a notebook, the HTML repr links each estimator to its API page and
+    # shows each parameter's description as a tooltip, as scikit-learn's do.
+    _doc_link_module = "skdeep"
+    _doc_link_template = DOCS_URL
+    _doc_link_url_param_generator = _doc_link_params
 
     _parameter_constraints: dict = {
         "hidden_layer_sizes": [

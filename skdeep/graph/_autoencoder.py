@@ -17,7 +17,7 @@ __all__ = ["GraphAutoEncoder"]
 
 
 class _Identity(torch.nn.Module):
-    def forward(self, x, edge_index):
+    def forward(self, x, edge_index, edge_weight=None):
         return x
 
 
@@ -165,7 +165,8 @@ class GraphAutoEncoder(
         if self.variational:
             heads.append(GNNModule(width, (), sizes[-1], **common))
         module = AutoEncoderModule(body, *heads)
-        module.set_graph(data.x, data.edge_index, pair_keys(data.edge_index, data.num_nodes))
+        excluded = pair_keys(data.edge_index, data.num_nodes)
+        module.set_graph(data.x, data.edge_index, excluded, heads[0])
         return module
 
     # ------------------------------------------------------------ public API
@@ -227,8 +228,8 @@ class _Activated(torch.nn.Module):
         self.gnn = gnn
         self.act = make_activation(activation)
 
-    def forward(self, x, edge_index):
-        return self.act(self.gnn(x, edge_index))
+    def forward(self, x, edge_index, edge_weight=None):
+        return self.act(self.gnn(x, edge_index, edge_weight))
 
 
 GraphAutoEncoder.__doc__ = f"""Graph auto-encoder: unsupervised node embeddings (Kipf & Welling, 2016).

@@ -19,6 +19,7 @@ from .._layers import make_activation
 from ..base import BaseNeuralEstimator
 from ._input import to_data
 from ._link import GRAPH_CONSTRAINTS
+from ._link_modules import prepare_graph
 from ._modules import GNNModule
 
 __all__ = ["GraphClassifier", "GraphLevelModule"]
@@ -109,7 +110,9 @@ class GraphLevelModule(nn.Module):
         offset = torch.cumsum(n_nodes, 0) - n_nodes
         edge_index = (edges + offset[:, None, None])[links].t()
         batch = torch.repeat_interleave(torch.arange(size, device=x.device), n_nodes)
-        h = self.activation(self.gnn(x[:, :n_max][nodes], edge_index))
+        h = x[:, :n_max][nodes]
+        edge_index, edge_weight = prepare_graph(self.gnn, edge_index, h.shape[0])
+        h = self.activation(self.gnn(h, edge_index, edge_weight))
         return self.pool(h, batch, size)
 
     def forward(self, x, n_nodes, edges, n_edges):

@@ -237,7 +237,7 @@ class LinkPredictor(SharedGraphMixin, ClassifierMixin, BaseNeuralEstimator):
         module = LinkModule(encoder, sizes[-1], self.decoder, self.activation, ratio)
         positives = torch.from_numpy(X[y[:, 0] == 1].T.copy())
         excluded = pair_keys(torch.cat([data.edge_index, positives], dim=1), data.num_nodes)
-        module.set_graph(data.x, data.edge_index, excluded)
+        module.set_graph(data.x, data.edge_index, excluded, encoder)
         return module
 
     def _split_validation(self, X, y, y_enc, sample_weight, rng):

@@ -13,18 +13,38 @@ from torch import nn
 from .._layers import make_activation
 from ._negative_sampling import sample_negative_pairs
 
-__all__ = ["LinkModule", "AutoEncoderModule", "LinkLoss", "ReconstructionLoss"]
+__all__ = [
+    "LinkModule",
+    "AutoEncoderModule",
+    "LinkLoss",
+    "ReconstructionLoss",
+    "prepare_graph",
+]
+
+
+def prepare_graph(gnn, edge_index, n_nodes):
+    """``(edge_index, edge_weight)`` as ``gnn`` wants them (GCN: normalised once)."""
+    prepare = getattr(gnn, "prepare", None)
+    if prepare is None:
+        return edge_index, None
+    return prepare(edge_index, None, n_nodes)
 
 
 class _GraphHolder(nn.Module):
-    """Holds ``x`` and ``edge_index`` (buffers, moved with the module) and the
-    sorted keys of the pairs negative sampling must avoid."""
+    """Holds ``x``, ``edge_index``, the message-passing form of the edges
+    (``mp_index``, ``mp_weight``: GCN's normalised adjacency) and the sorted
+    keys of the pairs negative sampling must avoid, as buffers (moved with the
+    module, pickled with it, not in ``state_dict``)."""
 
-    def set_graph(self, x, edge_index, excluded):
+    def set_graph(self, x, edge_index, excluded, gnn):
+        n_nodes = int(x.shape[0])
+        mp_index, mp_weight = prepare_graph(gnn, edge_index, n_nodes)
         self.register_buffer("x", x, persistent=False)
         self.register_buffer("edge_index", edge_index, persistent=False)
+        self.register_buffer("mp_index", mp_index, persistent=False)
+        self.register_buffer("mp_weight", mp_weight, persistent=False)
         self.register_buffer("excluded", excluded, persistent=False)
-        self.n_nodes = int(x.shape[0])
+        self.n_nodes = n_nodes
 
 
 class LinkModule(_GraphHolder):
@@ -62,7 +82,7 @@ class LinkModule(_GraphHolder):
 
     def encode(self):
         """Node embeddings ``(n_nodes, d)`` from the held graph."""
-        return self.encoder(self.x, self.edge_index)
+        return self.encoder(self.x, self.mp_index, self.mp_weight)
 
     def decode(self, z, pairs):
         """Logits ``(m, 1)`` for ``pairs`` of shape ``(m, 2)``."""
@@ -101,11 +121,12 @@ class AutoEncoderModule(_GraphHolder):
 
     def embed(self):
         """``(mu, logstd)`` for every node (``logstd`` is None for a plain GAE)."""
-        h = self.body(self.x, self.edge_index)
-        mu = self.mu_head(h, self.edge_index)
+        index, weight = self.mp_index, self.mp_weight
+        h = self.body(self.x, index, weight)
+        mu = self.mu_head(h, index, weight)
         if not self.variational:
             return mu, None
-        return mu, self.logstd_head(h, self.edge_index).clamp(max=10)
+        return mu, self.logstd_head(h, index, weight).clamp(max=10)
 
     def forward(self, node_ids):
         mu, logstd = self.embed()

@@ -19,7 +19,7 @@ from ..base import ACTIVATION_NAMES, BaseNeuralEstimator
 from ._input import DEFAULT_FEATURES, SharedGraphMixin, check_node_ids, to_data
 from ._knn import KNNGraph
 from ._modules import CONVS, GNNModule, NodeModule
-from ._sampler import NeighborSampler, has_pyg_lib
+from ._sampler import make_sampler
 
 __all__ = ["GraphNodeClassifier", "PUBLISHED_DEFAULTS"]
 
@@ -177,7 +177,8 @@ class _NodeGraphMixin(SharedGraphMixin):
         fan = self._num_neighbors() if sampling else None
         if fan is not None:
             weight = getattr(data, "edge_weight", None)
-            sampler = NeighborSampler(data.edge_index, data.num_nodes, fan, weight)
+            sampler = make_sampler(data.edge_index, data.num_nodes, fan, weight)
+            self.sampler_ = type(sampler).__name__
         self.net_.module_.attach(data, device, sampler)
 
     def _fit(self, X, y, sample_weight=None, incremental=False, classes=None):
@@ -295,9 +296,10 @@ _NODE_PARAMS = """
 
     weight_decay : 'auto' or float, default='auto'
         Passed to the torch optimizer as ``weight_decay`` (an L2 term
-        ``weight_decay * w`` added to every parameter's gradient, as in the
-        published GCN/GAT code and PyG's examples; decoupled for ``'adamw'``).
-        ``'auto'``: 5e-4. Not used by ``'lbfgs'``.
+        ``weight_decay * w`` added to the gradients, as in the published
+        GCN/GAT code and PyG's examples; decoupled for ``'adamw'``). For GCN it
+        applies to the first layer only (Kipf & Welling's code, PyG's
+        ``examples/gcn.py``). ``'auto'``: 5e-4. Not used by ``'lbfgs'``.
 
     batch_size : 'auto' or int, default='auto'
         Labelled (seed) nodes per optimisation step. ``'auto'``: all of them
@@ -498,6 +500,11 @@ GraphNodeClassifier.__doc__ = (
 
     n_features_in_ : int
         1 (the node-id column); with ``graph=None``, the number of features.
+
+    sampler_ : str
+        With ``num_neighbors`` set: the neighbour sampler that ran,
+        ``'PyGNeighborSampler'`` (pyg-lib or torch-sparse installed) or
+        ``'NeighborSampler'`` (skdeep's plain-torch sampler).
 
     feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of features seen during fit (``graph=None`` with a DataFrame).

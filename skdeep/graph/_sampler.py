@@ -10,7 +10,7 @@ nodes, with ``n_id`` (global ids of the local nodes), a local ``edge_index`` and
 
 import torch
 
-__all__ = ["NeighborSampler", "has_pyg_lib"]
+__all__ = ["NeighborSampler", "PyGNeighborSampler", "make_sampler", "has_pyg_lib"]
 
 
 def has_pyg_lib():
@@ -132,3 +132,42 @@ class NeighborSampler:
         edge_index = torch.stack([torch.cat(srcs), torch.cat(dsts)])
         weight = None if self.edge_weight is None else self.edge_weight[torch.cat(eids)]
         return n_id, edge_index, weight
+
+
+class PyGNeighborSampler:
+    """PyG's compiled sampler (``pyg-lib`` / ``torch-sparse``) behind :class:`NeighborSampler`'s API.
+
+    Wraps :class:`torch_geometric.sampler.NeighborSampler` (the sampler inside
+    :class:`~torch_geometric.loader.NeighborLoader`) with ``replace=False`` and
+    returns what :meth:`NeighborSampler.sample` returns.  Its random draws come
+    from pyg-lib's own generator, so ``generator`` is ignored.
+    """
+
+    def __init__(self, edge_index, n_nodes, num_neighbors, edge_weight=None):
+        from torch_geometric.data import Data
+        from torch_geometric.sampler import NeighborSampler as _PyGSampler
+
+        self._sampler = _PyGSampler(
+            Data(edge_index=edge_index.cpu(), num_nodes=n_nodes),
+            num_neighbors=[int(k) for k in num_neighbors],
+            replace=False,
+        )
+        self.edge_weight = None if edge_weight is None else edge_weight.cpu()
+
+    def sample(self, seeds, generator=None):
+        """Same contract as :meth:`NeighborSampler.sample`."""
+        from torch_geometric.sampler import NodeSamplerInput
+
+        out = self._sampler.sample_from_nodes(NodeSamplerInput(input_id=None, node=seeds.cpu()))
+        edge_index = torch.stack([out.row, out.col])  # source, target (NeighborLoader's layout)
+        weight = None
+        if self.edge_weight is not None:
+            perm = getattr(self._sampler, "perm", None)
+            weight = self.edge_weight[out.edge if perm is None else perm[out.edge]]
+        return out.node, edge_index, weight
+
+
+def make_sampler(edge_index, n_nodes, num_neighbors, edge_weight=None):
+    """PyG's sampler when ``pyg-lib`` or ``torch-sparse`` is importable, skdeep's otherwise."""
+    cls = PyGNeighborSampler if has_pyg_lib() else NeighborSampler
+    return cls(edge_index, n_nodes, num_neighbors, edge_weight)

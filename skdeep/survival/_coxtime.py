@@ -13,7 +13,7 @@ from .._training import as_tensor
 from ..base import SOLVERS, BaseNeuralEstimator
 from ._breslow import check_finite_hazard
 from ._docs import TRAINING_PARAMS
-from ._head import SurvivalHead
+from ._head import SCORINGS, SurvivalHead
 from ._losses import CoxTimeLoss
 from ._modules import CoxTimeModule
 
@@ -30,6 +30,7 @@ class CoxTime(SurvivalHead, BaseNeuralEstimator):
         # the case-control loss is stochastic: no L-BFGS line search on it
         "solver": [StrOptions(SOLVERS - {"lbfgs"})],
         "n_controls": [Interval(Integral, 1, None, closed="left")],
+        "scoring": [StrOptions(set(SCORINGS))],
     }
 
     def __init__(
@@ -39,7 +40,7 @@ class CoxTime(SurvivalHead, BaseNeuralEstimator):
         *,
         n_controls=1,
         solver="adam",
-        alpha=0.0001,
+        alpha=1.0,
         batch_size="auto",
         learning_rate="constant",
         learning_rate_init=0.001,
@@ -53,6 +54,7 @@ class CoxTime(SurvivalHead, BaseNeuralEstimator):
         momentum=0.9,
         nesterovs_momentum=True,
         early_stopping=False,
+        scoring="loss",
         validation_fraction=0.1,
         beta_1=0.9,
         beta_2=0.999,
@@ -102,6 +104,7 @@ class CoxTime(SurvivalHead, BaseNeuralEstimator):
             dtype=dtype,
         )
         self.n_controls = n_controls
+        self.scoring = scoring
 
     # ------------------------------------------------------------ base hooks
     def _prepare_target(self, y, *, first_pass, incremental, classes=None):
@@ -212,8 +215,27 @@ class CoxTime(SurvivalHead, BaseNeuralEstimator):
         check_finite_hazard(risk, type(self).__name__)
         return risk
 
+    def _validation_loss(self, output, y, sample_weight):
+        """Negative partial log-likelihood of the validation split, every control.
+
+        Deterministic (the training loss samples its controls): for each event
+        ``i``, ``log sum_{T_j >= T_i} w_j e^{g(x_j, T_i)} - g(x_i, T_i)``,
+        averaged with the events' weights.
+        """
+        time, event = y["time"], y["event"] > 0
+        w = np.ones(len(time)) if sample_weight is None else np.asarray(sample_weight)
+        g = self._g(output.double().numpy(), time[event])  # (n_val, n_events)
+        at_risk = time[:, None] >= time[event][None, :]
+        with np.errstate(divide="ignore"):
+            log_w = np.log(w)[:, None]
+        log_risk_set = logsumexp(np.where(at_risk, g + log_w, -np.inf), axis=0)
+        per_event = log_risk_set - g[event, np.arange(event.sum())]
+        return float(np.sum(w[event] * per_event) / np.sum(w[event]))
+
     def _score_output(self, output, y, sample_weight):
-        # Early stopping: the baseline hazard does not exist yet; rank by g(x, t)
+        if self.scoring == "loss":
+            return super()._score_output(output, y, sample_weight)
+        # Harrell's C: the baseline hazard does not exist yet; rank by g(x, t)
         # averaged over quantiles of the training event times.
         risk = self._g(output.double().numpy(), self._score_times).mean(axis=1)
         if not np.all(np.isfinite(risk)):

@@ -65,13 +65,13 @@ class DeepHit(_TimeGridModel):
         hidden_layer_sizes=(100,),
         activation="relu",
         *,
-        n_durations=20,
+        n_durations="auto",
         scheme="quantiles",
         interpolation="constant_density",
         ranking_weight=0.5,
         sigma=0.5,
         solver="adam",
-        alpha=0.0001,
+        alpha=1.0,
         batch_size="auto",
         learning_rate="constant",
         learning_rate_init=0.001,
@@ -85,6 +85,7 @@ class DeepHit(_TimeGridModel):
         momentum=0.9,
         nesterovs_momentum=True,
         early_stopping=False,
+        scoring="loss",
         validation_fraction=0.1,
         beta_1=0.9,
         beta_2=0.999,
@@ -121,6 +122,7 @@ class DeepHit(_TimeGridModel):
             momentum=momentum,
             nesterovs_momentum=nesterovs_momentum,
             early_stopping=early_stopping,
+            scoring=scoring,
             validation_fraction=validation_fraction,
             beta_1=beta_1,
             beta_2=beta_2,
@@ -233,6 +235,7 @@ class DeepHit(_TimeGridModel):
 def _deephit_doc():
     from ._discrete import _EXAMPLE, _GRID_ATTRIBUTES, _GRID_PARAMS, _RISK_NOTE
     from .._docstrings import SHARED_PARAMS
+    from ._docs import GRID_TRAINING_PARAMS
 
     grid = _GRID_PARAMS.replace("{interp}", "constant_density").replace(
         "{'step', 'constant_density', 'constant_hazard'}", "{'step', 'constant_density'}"
@@ -292,8 +295,8 @@ def _deephit_doc():
         + SHARED_PARAMS.split("    solver :")[0]
         + grid.lstrip("\n")
         + extra
-        + "\n    solver :"
-        + SHARED_PARAMS.split("    solver :")[1]
+        + "\n"
+        + GRID_TRAINING_PARAMS
         + "\n    Attributes\n    ----------"
         + _GRID_ATTRIBUTES.replace(
             "    n_outputs_ : int\n        Width of the network's output layer.",

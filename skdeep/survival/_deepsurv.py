@@ -8,7 +8,7 @@ from sksurv.functions import StepFunction
 from ..base import BaseNeuralEstimator
 from ._breslow import breslow_log_increments, check_finite_hazard, cumulative_log_hazard
 from ._docs import TRAINING_PARAMS
-from ._head import SurvivalHead
+from ._head import SCORINGS, SurvivalHead
 from ._losses import CoxPHLoss
 from ._modules import RiskNet
 
@@ -19,6 +19,7 @@ class DeepSurv(SurvivalHead, BaseNeuralEstimator):
     _parameter_constraints: dict = {
         **BaseNeuralEstimator._parameter_constraints,
         "ties": [StrOptions({"breslow", "efron"})],
+        "scoring": [StrOptions(set(SCORINGS))],
     }
 
     def __init__(
@@ -28,7 +29,7 @@ class DeepSurv(SurvivalHead, BaseNeuralEstimator):
         *,
         ties="breslow",
         solver="adam",
-        alpha=0.0001,
+        alpha=1.0,
         batch_size="auto",
         learning_rate="constant",
         learning_rate_init=0.001,
@@ -42,6 +43,7 @@ class DeepSurv(SurvivalHead, BaseNeuralEstimator):
         momentum=0.9,
         nesterovs_momentum=True,
         early_stopping=False,
+        scoring="loss",
         validation_fraction=0.1,
         beta_1=0.9,
         beta_2=0.999,
@@ -91,6 +93,7 @@ class DeepSurv(SurvivalHead, BaseNeuralEstimator):
             dtype=dtype,
         )
         self.ties = ties
+        self.scoring = scoring
 
     # ------------------------------------------------------------ base hooks
     def _build_module(self, X, y):

@@ -20,6 +20,7 @@ from ._discrete_losses import LogisticHazardLoss, MTLRLoss, PCHazardLoss, PMFLos
 from ._discretize import (
     INTERPOLATIONS,
     SCHEMES,
+    auto_n_durations,
     discrete_labels,
     grid_hazards,
     km_scale,
@@ -27,7 +28,8 @@ from ._discretize import (
     piecewise_labels,
     survival_at,
 )
-from ._head import SurvivalHead
+from ._docs import GRID_TRAINING_PARAMS
+from ._head import SCORINGS, SurvivalHead
 
 __all__ = ["LogisticHazard", "PMF", "NMTLR", "PCHazard"]
 
@@ -76,7 +78,8 @@ class _TimeGridModel(SurvivalHead, DenseNetworkMixin, BaseNeuralEstimator):
 
     _parameter_constraints: dict = {
         **BaseNeuralEstimator._parameter_constraints,
-        "n_durations": [Interval(Integral, 2, None, closed="left")],
+        "n_durations": [Interval(Integral, 2, None, closed="left"), StrOptions({"auto"})],
+        "scoring": [StrOptions(set(SCORINGS))],
         "scheme": [StrOptions(set(SCHEMES))],
         "interpolation": [StrOptions(set(INTERPOLATIONS))],
     }
@@ -91,11 +94,11 @@ class _TimeGridModel(SurvivalHead, DenseNetworkMixin, BaseNeuralEstimator):
         hidden_layer_sizes=(100,),
         activation="relu",
         *,
-        n_durations=20,
+        n_durations="auto",
         scheme="quantiles",
         interpolation="constant_density",
         solver="adam",
-        alpha=0.0001,
+        alpha=1.0,
         batch_size="auto",
         learning_rate="constant",
         learning_rate_init=0.001,
@@ -109,6 +112,7 @@ class _TimeGridModel(SurvivalHead, DenseNetworkMixin, BaseNeuralEstimator):
         momentum=0.9,
         nesterovs_momentum=True,
         early_stopping=False,
+        scoring="loss",
         validation_fraction=0.1,
         beta_1=0.9,
         beta_2=0.999,
@@ -158,14 +162,18 @@ class _TimeGridModel(SurvivalHead, DenseNetworkMixin, BaseNeuralEstimator):
             dtype=dtype,
         )
         self.n_durations = n_durations
+        self.scoring = scoring
         self.scheme = scheme
         self.interpolation = interpolation
 
     # ------------------------------------------------------------ target
     def _prepare_target(self, y, *, first_pass, incremental, classes=None):
         if first_pass or not hasattr(self, "cuts_"):
-            n_points = self.n_durations + self._extra_grid_point
-            self.cuts_ = make_cuts(y["time"], y["event"], n_points, self.scheme)
+            auto = self.n_durations == "auto"
+            n = auto_n_durations(y["time"], y["event"]) if auto else self.n_durations
+            n_points = n + self._extra_grid_point
+            self.cuts_ = make_cuts(y["time"], y["event"], n_points, self.scheme, warn=not auto)
+            self.n_durations_ = len(self.cuts_) - self._extra_grid_point
             self._km = km_scale(y["time"], y["event"])
             self.unique_times_ = np.unique(y["time"])
             self.n_outputs_ = len(self.cuts_) - self._extra_grid_point
@@ -293,11 +301,11 @@ class PCHazard(_TimeGridModel):
         hidden_layer_sizes=(100,),
         activation="relu",
         *,
-        n_durations=20,
+        n_durations="auto",
         scheme="quantiles",
         interpolation="constant_hazard",
         solver="adam",
-        alpha=0.0001,
+        alpha=1.0,
         batch_size="auto",
         learning_rate="constant",
         learning_rate_init=0.001,
@@ -311,6 +319,7 @@ class PCHazard(_TimeGridModel):
         momentum=0.9,
         nesterovs_momentum=True,
         early_stopping=False,
+        scoring="loss",
         validation_fraction=0.1,
         beta_1=0.9,
         beta_2=0.999,
@@ -347,6 +356,7 @@ class PCHazard(_TimeGridModel):
             momentum=momentum,
             nesterovs_momentum=nesterovs_momentum,
             early_stopping=early_stopping,
+            scoring=scoring,
             validation_fraction=validation_fraction,
             beta_1=beta_1,
             beta_2=beta_2,
@@ -401,10 +411,15 @@ class PCHazard(_TimeGridModel):
 
 
 _GRID_PARAMS = """
-    n_durations : int, default=20
+    n_durations : int or 'auto', default='auto'
         Number of grid points (for :class:`PCHazard`, of intervals) of the
         time grid ``cuts_`` fitted on the training times; at least 2. The
-        network has one output per grid point.
+        network has one output per grid point. ``'auto'`` chooses it from the
+        training data at ``fit``: :math:`\\min(20, \\max(4,
+        \\operatorname{round}(\\sqrt{d})), u + 1)` for :math:`d` events at
+        :math:`u` distinct event times (5 for 25 events, 10 for 100, 20 from
+        400), so that each output is informed by several events; the value
+        used is ``n_durations_``.
 
     scheme : {'quantiles', 'equidistant'}, default='quantiles'
         ``'quantiles'`` places the grid points where the Kaplan-Meier estimate
@@ -423,8 +438,12 @@ default='{interp}'
 _GRID_ATTRIBUTES = """
     cuts_ : ndarray of shape (n_cuts,)
         The time grid: ``cuts_[0] == 0`` and ``cuts_[-1]`` is the largest
-        training time. ``n_cuts == n_durations`` (``n_durations + 1`` for
-        :class:`PCHazard`) unless the quantile scheme merged tied points.
+        training time. ``n_cuts == n_durations_`` (``n_durations_ + 1`` for
+        :class:`PCHazard`).
+
+    n_durations_ : int
+        The grid size used: ``n_durations``, or the ``'auto'`` rule's value,
+        less any points the quantile scheme merged (tied times).
 
     unique_times_ : ndarray of shape (n_unique_times,)
         The distinct training times (events and censorings, as scikit-survival's
@@ -501,8 +520,8 @@ def _doc(cls, summary, maths, interp, extra_params="", n_cuts=10):
         + SHARED_PARAMS.split("    solver :")[0]
         + _GRID_PARAMS.replace("{interp}", interp).lstrip("\n")
         + extra_params
-        + "\n    solver :"
-        + SHARED_PARAMS.split("    solver :")[1]
+        + "\n"
+        + GRID_TRAINING_PARAMS
         + "\n    Attributes\n    ----------"
         + _GRID_ATTRIBUTES
         + _EXAMPLE.format(name=name, pad=pad, n_cuts=n_cuts, n_times=101)
@@ -519,15 +538,22 @@ _doc(
     Kvamme & Borgan, 2019), and :math:`S(\\tau_j \\mid x) = \\prod_{k \\le j}
     (1 - h_k(x))`.""",
     """
-    Events are moved up to the next grid point and censoring times down to
-    the previous one; the loss is the negative log-likelihood
+    A time :math:`t_i` falls in the interval :math:`(\\tau_{\\kappa_i - 1},
+    \\tau_{\\kappa_i}]`; an event counts at :math:`\\tau_{\\kappa_i}`, and a
+    sample censored inside the interval survives the part :math:`\\rho_i` of
+    it it lived (the share of the interval's training Kaplan-Meier cumulative
+    hazard accrued by :math:`t_i`). The loss is the negative log-likelihood
 
     .. math::
 
         l_i = -\\sum_{j < \\kappa_i} \\log(1 - h_j(x_i))
-              - d_i \\log h_{\\kappa_i}(x_i) - (1 - d_i) \\log(1 - h_{\\kappa_i}(x_i)),
+              - d_i \\log h_{\\kappa_i}(x_i)
+              - (1 - d_i)\\,\\rho_i \\log(1 - h_{\\kappa_i}(x_i)),
 
-    averaged over the samples with their ``sample_weight``.
+    averaged over the samples with their ``sample_weight``. Without
+    covariates its minimum is the Kaplan-Meier estimate at the grid points
+    (pycox moves censoring times down to the previous grid point, which is
+    :math:`\\rho_i = 0` and biases the curves down where censoring is heavy).
 """,
     "constant_density",
 )
@@ -541,7 +567,13 @@ _doc(
     \\sum_{k \\le j} f_k(x)` (Kvamme & Borgan, 2019).""",
     """
     The loss is :math:`l_i = -d_i \\log f_{\\kappa_i}(x_i) - (1 - d_i) \\log
-    S(\\tau_{\\kappa_i} \\mid x_i)`, averaged with the sample weights.
+    S(t_i \\mid x_i)`, averaged with the sample weights, where an event counts
+    at the grid point :math:`\\tau_{\\kappa_i} \\ge t_i` ending its interval and
+    :math:`S(t_i) = S(\\tau_{\\kappa_i}) + (1 - \\rho_i) f_{\\kappa_i}` interpolates
+    a censored sample's survival over the part :math:`\\rho_i` of its interval
+    it lived (the share of the interval's drop in the training Kaplan-Meier
+    curve); without covariates the fit is the Kaplan-Meier estimate at the
+    grid points.
 """,
     "constant_density",
 )
@@ -558,7 +590,8 @@ _doc(
     the last, which made the unscaled network overfit in a few epochs.""",
     """
     The loss is the PMF likelihood of :math:`\\psi`: :math:`l_i = -d_i \\log
-    f_{\\kappa_i}(x_i) - (1 - d_i) \\log S(\\tau_{\\kappa_i} \\mid x_i)`.
+    f_{\\kappa_i}(x_i) - (1 - d_i) \\log S(t_i \\mid x_i)`, with censoring
+    inside an interval handled as in :class:`PMF`.
 """,
     "constant_density",
 )

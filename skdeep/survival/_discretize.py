@@ -30,14 +30,14 @@ import warnings
 import numpy as np
 from sksurv.nonparametric import kaplan_meier_estimator
 
-__all__ = ["make_cuts", "km_scale", "discrete_labels", "piecewise_labels", "survival_at",
+__all__ = ["make_cuts", "auto_n_durations", "km_scale", "discrete_labels", "piecewise_labels", "survival_at",
            "grid_hazards"]
 
 SCHEMES = ("quantiles", "equidistant")
 INTERPOLATIONS = ("step", "constant_density", "constant_hazard")
 
 
-def make_cuts(time, event, n_points, scheme):
+def make_cuts(time, event, n_points, scheme, warn=True):
     """Grid points fitted on training times.
 
     Parameters
@@ -54,6 +54,8 @@ def make_cuts(time, event, n_points, scheme):
         estimate crosses ``n_points`` evenly spaced survival levels between its
         minimum and 1, so every interval holds about as many events; repeated
         points are merged (with a warning), so fewer points may come back.
+    warn : bool, default=True
+        Warn when the quantile scheme merges points.
 
     Returns
     -------
@@ -81,7 +83,7 @@ def make_cuts(time, event, n_points, scheme):
     cuts[0] = 0.0
     if cuts[-1] != t_max:
         cuts = np.r_[cuts, t_max]
-    if len(cuts) < n_points:
+    if warn and len(cuts) < n_points:
         warnings.warn(
             f"The quantile grid has only {len(cuts)} distinct points instead of the "
             f"{n_points} requested (tied times); continuing with {len(cuts)}. Lower "
@@ -89,6 +91,23 @@ def make_cuts(time, event, n_points, scheme):
             UserWarning,
         )
     return cuts
+
+
+def auto_n_durations(time, event):
+    r"""The default size of the time grid for the training data ``(time, event)``.
+
+    :math:`m = \min(20, \max(4, \operatorname{round}(\sqrt{d})), u + 1)` for
+    :math:`d` events at :math:`u` distinct event times: about
+    :math:`\sqrt{d}` events per interval, so that every output of the network
+    is informed by several events when events are scarce (5 points for 25
+    events, 10 for 100), 20 points (the usual default, e.g. pycox's examples
+    and Kvamme & Borgan, 2021) from 400 events on, and never more points than
+    distinct event times (plus time 0) to place them at.
+    """
+    is_event = np.asarray(event) != 0
+    n_events = int(is_event.sum())
+    n_distinct = len(np.unique(np.asarray(time)[is_event]))
+    return int(min(20, max(4, round(np.sqrt(n_events))), n_distinct + 1))
 
 
 def km_scale(time, event):

@@ -26,12 +26,18 @@ baseline hazard there).  ``unique_times_`` must be set by the end of ``fit``.
 """
 
 import numpy as np
+import torch
 from sksurv.base import SurvivalAnalysisMixin
 from sksurv.functions import StepFunction
 from sksurv.metrics import concordance_index_censored
 from sksurv.util import check_y_survival
 
+from .._training import as_tensor
+
 __all__ = ["SurvivalHead", "SurvivalStepFunction", "step_functions", "event_and_time"]
+
+# What early stopping monitors on the validation split (the ``scoring`` parameter).
+SCORINGS = ("loss", "concordance")
 
 _STRUCTURED_HINT = (
     "Build it with sksurv.util.Surv.from_arrays(event, time) or use the y of a "
@@ -128,8 +134,9 @@ class SurvivalHead(SurvivalAnalysisMixin):
     of ``predict``, and ``predict_survival_function`` /
     ``predict_cumulative_hazard_function`` step functions over
     ``unique_times_``.  Early stopping scores the validation split with
-    Harrell's C; the split is stratified on the event indicator and must contain
-    events.
+    the negated loss (``scoring="loss"``) or Harrell's C
+    (``scoring="concordance"``); the split is stratified on the event indicator
+    and must contain events.
     """
 
     _predict_risk_score = True
@@ -172,12 +179,24 @@ class SurvivalHead(SurvivalAnalysisMixin):
     def _check_validation_split(self, y_val):
         if not np.any(y_val["event"]):
             raise ValueError(
-                "The early-stopping validation split has no events, so its "
-                "concordance index is undefined. Increase validation_fraction, use "
-                "more data, or set early_stopping=False."
+                "The early-stopping validation split has no events, so neither its "
+                "loss nor its concordance index says anything about the hazard. "
+                "Increase validation_fraction, use more data, or set "
+                "early_stopping=False."
             )
 
+    def _validation_loss(self, output, y, sample_weight):
+        """The training loss on the validation split (no penalty, no gradient)."""
+        device = torch.device(self.net_.device)
+        target = as_tensor(self._encode_target(y), device)
+        weight = as_tensor(sample_weight, device)
+        with torch.no_grad():
+            return float(self.net_.criterion_(output.to(device), target, weight))
+
     def _score_output(self, output, y, sample_weight):
+        if getattr(self, "scoring", "concordance") == "loss":
+            loss = self._validation_loss(output, y, sample_weight)
+            return -loss if np.isfinite(loss) else np.nan
         # Harrell's C is unweighted, as in scikit-survival's ``score``
         risk = self._risk_from_output(output.double().numpy())
         if not np.all(np.isfinite(risk)):

@@ -38,6 +38,10 @@ class RiskNet(nn.Module):
         """The ``nn.Linear`` layers, input to output."""
         return [m for m in self.hidden if isinstance(m, nn.Linear)] + [self.output]
 
+    def features(self, x):
+        """Activations of the last hidden layer (``x`` itself with no hidden layer)."""
+        return self.hidden(x)
+
     def forward(self, x):
         """Log-risk of shape ``(n, 1)``."""
         return self.output(self.hidden(x))

@@ -105,6 +105,7 @@ def test_mini_batch_neighbour_sampling_learns_and_is_reproducible():
     params = dict(conv="sage", num_neighbors=[5, 3], batch_size=16, max_iter=30, random_state=0)
     clf = GraphNodeClassifier(data, **params).fit(train, labels[train])
     assert clf.score(test, labels[test]) >= 0.85
+    assert clf.sampler_ in ("NeighborSampler", "PyGNeighborSampler")
     again = GraphNodeClassifier(data, **params).fit(train, labels[train])
     assert np.array_equal(clf.predict_proba(test), again.predict_proba(test))
 

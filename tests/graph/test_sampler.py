@@ -7,6 +7,7 @@ from scipy.stats import chisquare
 from torch_geometric.data import Data
 
 from skdeep.graph import NeighborSampler
+from skdeep.graph._sampler import PyGNeighborSampler, has_pyg_lib, make_sampler
 from skdeep.graph._modules import GNNModule, NodeModule
 
 from ._graphs import two_communities
@@ -81,3 +82,20 @@ def test_isolated_and_zero_fanout(k):
     sampler = NeighborSampler(edge_index, 3, num_neighbors=[k])
     n_id, local, _ = sampler.sample(torch.tensor([2, 0]))
     assert n_id[:2].tolist() == [2, 0] and local.shape[1] == k
+
+
+@pytest.mark.skipif(not has_pyg_lib(), reason="needs pyg-lib or torch-sparse")
+def test_pyg_sampler_gives_the_same_layout():
+    edge_index, n = _star_graph()
+    sampler = PyGNeighborSampler(edge_index, n, num_neighbors=[-1, 1])
+    n_id, local, _ = sampler.sample(torch.tensor([20, 0]))
+    assert n_id[:2].tolist() == [20, 0]
+    edges = set(map(tuple, edge_index.t().tolist()))
+    sampled = set(zip(n_id[local[0]].tolist(), n_id[local[1]].tolist()))
+    assert sampled <= edges and len(sampled) == 15
+
+
+def test_make_sampler_picks_by_what_is_installed():
+    edge_index, n = _star_graph()
+    expected = PyGNeighborSampler if has_pyg_lib() else NeighborSampler
+    assert type(make_sampler(edge_index, n, [2])) is expected

@@ -24,11 +24,10 @@ def data():
         (lambda X, y: (X[:0], y[:0]), "0 sample"),
         (lambda X, y: (X[:, :, None], y), "2"),
         (lambda X, y: (X, y + 0.5), "Unknown label type"),
-        (lambda X, y: (X, np.zeros_like(y)), "1 class"),
         (lambda X, y: (X, None), "requires y"),
         (lambda X, y: (X[:10], y), "inconsistent numbers of samples"),
     ],
-    ids=["nan", "inf", "empty", "3d", "continuous-target", "one-class", "no-y", "lengths"],
+    ids=["nan", "inf", "empty", "3d", "continuous-target", "no-y", "lengths"],
 )
 def test_classifier_refuses_bad_input(data, mutate, message):
     X, y = mutate(*data)

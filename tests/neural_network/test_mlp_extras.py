@@ -162,3 +162,29 @@ def test_cuda_fit_predict_and_pickle_to_cpu(Estimator, iris):
     assert abs(model.score(X, y) - cpu.score(X, y)) < 0.1
     restored = pickle.loads(pickle.dumps(model))
     np.testing.assert_allclose(restored.predict(X), model.predict(X))
+
+
+@pytest.mark.parametrize("solver", ["adam", "sgd"])
+def test_l2_as_weight_decay_trains_the_weights_of_the_explicit_penalty(iris, solver, monkeypatch):
+    """alpha applied as coupled weight decay == the penalty added to every batch's loss."""
+    from functools import partialmethod
+
+    from skdeep._training import TrainingNet
+
+    X, y = iris
+    # 150 rows in batches of 64: two full batches and a short tail of 22
+    params = {**FAST, "solver": solver, "alpha": 0.5, "batch_size": 64, "max_iter": 15}
+    params["n_iter_no_change"] = 10**6
+    with pytest.warns(Warning):
+        decay = MLPClassifier(**params).fit(X, y)
+    with monkeypatch.context() as m:
+        m.setattr(TrainingNet, "run_epoch", partialmethod(TrainingNet.run_epoch, l2_as_decay=False))
+        with pytest.warns(Warning):
+            explicit = MLPClassifier(**params).fit(X, y)
+    for a, b in zip(decay.coefs_ + decay.intercepts_, explicit.coefs_ + explicit.intercepts_):
+        np.testing.assert_allclose(a, b, rtol=1e-4, atol=1e-5)
+    np.testing.assert_allclose(decay.loss_curve_, explicit.loss_curve_, rtol=1e-4)  # penalty included
+    unpenalised = MLPClassifier(**{**params, "alpha": 0.0})
+    with pytest.warns(Warning):
+        unpenalised.fit(X, y)
+    assert sum(np.sum(c**2) for c in decay.coefs_) < sum(np.sum(c**2) for c in unpenalised.coefs_)

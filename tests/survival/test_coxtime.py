@@ -73,10 +73,18 @@ def test_coxtime_proportional_case_ranks_well():
 
 def test_coxtime_early_stopping_and_sample_weight():
     X, y = make_survival_data(n_samples=400, random_state=2)
-    model = CoxTime(early_stopping=True, max_iter=30, n_iter_no_change=3, random_state=0,
+    model = CoxTime(early_stopping=True, scoring="concordance", max_iter=30,
+                    n_iter_no_change=3, random_state=0,
                     device="cpu").fit(X, y, sample_weight=np.linspace(0.5, 2, 400))
     assert 0.5 < model.best_validation_score_ <= 1.0
     assert np.all(np.isfinite(model.predict(X)))
+    # The default monitors the validation partial likelihood (every control,
+    # deterministic): the score is its negation, a mean of log(1 + ...) over
+    # risk sets of at most the 40 validation samples.
+    by_loss = CoxTime(early_stopping=True, max_iter=30, n_iter_no_change=3, random_state=0,
+                      device="cpu").fit(X, y)
+    assert by_loss.best_validation_score_ == max(by_loss.validation_scores_)
+    assert -np.log(40) < by_loss.best_validation_score_ < 0
 
 
 def test_coxtime_n_controls():

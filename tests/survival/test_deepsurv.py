@@ -116,7 +116,7 @@ def test_early_stopping_scores_with_cindex_and_restores_best():
 
     X, y = make_survival_data(n_samples=200, random_state=0)
     model = DeepSurv(hidden_layer_sizes=(16,), early_stopping=True, validation_fraction=0.25,
-                     max_iter=40, n_iter_no_change=3, learning_rate_init=0.01,
+                     scoring="concordance", max_iter=40, n_iter_no_change=3, learning_rate_init=0.01,
                      random_state=0, device="cpu").fit(X, y)
     scores = model.validation_scores_
     assert len(scores) == model.n_iter_ < 40
