@@ -459,7 +459,7 @@ class TrainingNet(NeuralNet):
             if input_noise:
                 xb = _add_noise(xb, input_noise)
             if as_decay:
-                with torch.no_grad():
+                with torch.no_grad():  # for the reported loss only, no graph
                     norms.extend(torch._foreach_norm(weights))
             optimizer.zero_grad(set_to_none=True)
             output = _call(module, xb)
@@ -501,7 +501,7 @@ class TrainingNet(NeuralNet):
         if as_decay:
             # each batch adds m * 0.5 * l2 * ||W||^2 / m to the size-weighted sum
             mean = mean + (0.5 * l2 / n) * _squared_norm(norms)
-        return float(mean)  # the epoch's one host synchronisation
+        return float(mean.detach())  # the epoch's one host synchronisation
 
     @torch.no_grad()
     def forward_raw(self, X, batch_size=4096, to_cpu=True):
