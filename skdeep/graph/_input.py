@@ -30,7 +30,7 @@ def _is_networkx(graph):
 
 
 def networkx_node_order(G):
-    """The networkx nodes in the order that gives them ids ``0 .. n - 1``.
+    """The networkx nodes in the order that gives them the ids 0 to n - 1.
 
     If the nodes are exactly the integers ``0 .. n - 1`` (as in
     ``networkx.karate_club_graph()``), node ``i`` keeps id ``i`` whatever order
