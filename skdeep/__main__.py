@@ -113,7 +113,7 @@ def main(argv=None):
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command == "tour":
-        from ._tour import run_tour
+        from ._tour import TourError, run_tour
 
         if args.threads:
             import torch
@@ -124,6 +124,8 @@ def main(argv=None):
                      output=None if args.no_report else args.output, only=args.only)
         except ValueError as exc:
             parser.exit(2, f"{parser.prog} tour: error: {exc}\n")
+        except TourError as exc:
+            parser.exit(1, f"{parser.prog} tour: {exc}\n")
     else:
         _bench(args.name, args.args, parser.prog)
 

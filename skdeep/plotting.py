@@ -280,7 +280,7 @@ class SurvivalCurveDisplay:
         return self
 
 
-_SCORE_KEYS = ("score", "validation_score", "test_score", "accuracy", "r2")
+_SCORE_KEYS = ("validation_score", "test_score", "score", "train_score", "accuracy", "r2")
 
 
 def _column(history, keys):
@@ -348,9 +348,11 @@ class PruningCurveDisplay:
         ----------
         pruner : fitted NetworkPruner, or any object with ``pruning_history_``
             The history is a mapping or DataFrame with a ``"sparsity"`` column
-            and a score column (``"score"``, ``"validation_score"``,
-            ``"test_score"``, ``"accuracy"`` or ``"r2"``), or a list of such
-            records.
+            and a score column, the first found of ``"validation_score"``,
+            ``"test_score"``, ``"score"``, ``"train_score"``, ``"accuracy"``,
+            ``"r2"`` (a fitted ``NetworkPruner``'s history has ``"train_score"``,
+            and ``"validation_score"`` when its network early-stops), or a list
+            of such records.
         ax : matplotlib Axes, default=None
         name : str, default=None
             Legend label.

@@ -99,6 +99,25 @@ def test_pruning_curve_from_a_pruners_history(history):
     assert display.ax_.get_ylabel() == "score"
 
 
+def test_pruning_curve_prefers_the_validation_score():
+    history = [{"sparsity": 0.0, "train_score": 1.0, "validation_score": 0.9},
+               {"sparsity": 0.5, "train_score": 0.99, "validation_score": 0.85}]
+    display = PruningCurveDisplay.from_estimator(_FakePruner(history))
+    np.testing.assert_allclose(display.line_.get_ydata(), [0.9, 0.85])
+    assert display.ax_.get_ylabel() == "validation_score"
+
+
+def test_pruning_curve_of_a_fitted_network_pruner():
+    pruning = pytest.importorskip("skdeep.pruning")
+    X, y = load_iris(return_X_y=True)
+    pruner = pruning.NetworkPruner(MLPClassifier((16,), max_iter=20, random_state=0),
+                                   sparsity=0.8, n_steps=3, fine_tune_epochs=2).fit(X, y)
+    display = PruningCurveDisplay.from_estimator(pruner)
+    np.testing.assert_allclose(display.line_.get_xdata(),
+                               [row["sparsity"] for row in pruner.pruning_history_])
+    assert display.line_.get_xdata()[-1] == pytest.approx(pruner.sparsity_)
+
+
 def test_pruning_curve_errors():
     with pytest.raises(ValueError, match="no pruning_history_"):
         PruningCurveDisplay.from_estimator(object())

@@ -17,6 +17,16 @@ FAMILIES = {
     "survival": ("skdeep.survival.DeepSurv", "sksurv CoxPHSurvivalAnalysis",
                  "sksurv RandomSurvivalForest"),
 }
+# Families whose sections run when their package is importable.
+OPTIONAL = {
+    "graph": ("skdeep.graph GCN", "sklearn LabelSpreading (graph)"),
+    "pruning": ("skdeep.pruning.NetworkPruner", "skdeep.MLPClassifier (dense)"),
+}
+
+
+def _expected():
+    present = {s.key for s in sections() if not s.missing()}
+    return {**FAMILIES, **{k: v for k, v in OPTIONAL.items() if k in present}}
 
 
 @pytest.fixture(scope="module")
@@ -30,12 +40,13 @@ def tour(tmp_path_factory):
 def test_every_family_is_scored_beside_its_baseline_on_the_same_folds(tour):
     results, _, _ = tour
     by_key = {r.key: r for r in results}
-    for key, names in FAMILIES.items():
+    assert set(by_key) == set(_expected())
+    for key, names in _expected().items():
         rows = {row.name: row for row in by_key[key].rows}
         assert set(names) <= set(rows)
         assert any(row.baseline for row in rows.values())
         assert any(not row.baseline for row in rows.values())
-        assert {len(row.scores) for row in rows.values()} == {3}
+        assert len({len(row.scores) for row in rows.values()}) == 1
         for row in rows.values():
             assert np.all(row.fit_times > 0)
     # skdeep's models learn: within reach of their baselines, far above chance.
@@ -45,6 +56,27 @@ def test_every_family_is_scored_beside_its_baseline_on_the_same_folds(tour):
     assert images["skdeep.CNNClassifier"] > 0.9 and images["skdeep.RNNClassifier (LSTM)"] > 0.9
     survival = {row.name: row.scores.mean() for row in by_key["survival"].rows}
     assert survival["skdeep.survival.DeepSurv"] > survival["sksurv CoxPHSurvivalAnalysis"] - 0.05
+    if "graph" in by_key:  # 4 communities: chance is about 0.3
+        graph = {row.name: row.scores.mean() for row in by_key["graph"].rows}
+        assert graph["skdeep.graph GCN"] > 0.6
+    if "pruning" in by_key:
+        pruning = {row.name: row.scores.mean() for row in by_key["pruning"].rows}
+        assert pruning["skdeep.pruning.NetworkPruner"] > pruning["skdeep.MLPClassifier (dense)"] - 0.05
+
+
+def test_graph_label_spreading_baseline_is_transductive():
+    pytest.importorskip("torch_geometric")
+    from skdeep._tour._graph import GraphLabelSpreading
+
+    # two cliques joined by one edge; one labelled node in each
+    adjacency = np.zeros((8, 8))
+    for block in (range(4), range(4, 8)):
+        for i in block:
+            for j in block:
+                adjacency[i, j] = i != j
+    adjacency[3, 4] = adjacency[4, 3] = 1
+    model = GraphLabelSpreading(adjacency).fit(np.array([[0], [7]]), np.array([0, 1]))
+    np.testing.assert_array_equal(model.predict(np.arange(8)[:, None]), [0] * 4 + [1] * 4)
 
 
 def test_tables_and_per_fold_progress_are_printed(tour):
@@ -96,7 +128,9 @@ def test_registry_skips_a_family_whose_package_is_missing(monkeypatch):
     results = run_tour(quick=True, device="cpu", output=None, only=["ghost"], stream=stream,
                        bars=False)
     assert results == [] and "Ghost family: skipped, needs skdeep_no_such_package" in stream.getvalue()
-    assert [s.key for s in sections()][:4] == ["digits", "diabetes", "images", "survival"]
+    keys = [s.key for s in sections()]
+    assert keys[:4] == ["digits", "diabetes", "images", "survival"]
+    assert {"graph", "pruning"} <= set(keys)  # registered, run when their package exists
 
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -128,3 +162,28 @@ def test_report_renders_in_a_headless_browser(tour, tmp_path):
     pixels = imread(shot)
     assert pixels.shape[:2] == (3000, 1200)
     assert pixels[..., :3].std() > 0.05  # text, tables and plots, not a blank page
+
+
+def test_a_failing_section_is_reported_and_the_others_still_run(monkeypatch, tmp_path):
+    from sklearn.datasets import load_iris
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import KFold
+
+    from skdeep._tour import TourError, _core
+
+    def boom(ctx):
+        raise RuntimeError("kaput")
+
+    def fine(ctx):
+        X, y = load_iris(return_X_y=True)
+        ctx.cv([("logistic", LogisticRegression(max_iter=300), True)], X, y,
+               KFold(2, shuffle=True, random_state=0))
+
+    monkeypatch.setitem(_core.REGISTRY, "boom", _core.Section("boom", "Boom", "acc", boom, (), 1))
+    monkeypatch.setitem(_core.REGISTRY, "fine", _core.Section("fine", "Fine", "acc", fine, (), 2))
+    stream = io.StringIO()
+    with pytest.raises(TourError, match="boom"):
+        run_tour(output=tmp_path, only=["boom", "fine"], stream=stream, bars=False)
+    out = stream.getvalue()
+    assert "Boom: FAILED (RuntimeError: kaput)" in out and "logistic" in out
+    assert 'id="fine"' in (tmp_path / "index.html").read_text()

@@ -10,13 +10,15 @@ with ``@section(...)`` and add its module name to ``SECTION_MODULES``.
 """
 
 import importlib
+import sys
 import time
+import traceback
 
 from ._core import REGISTRY, SectionResult, TourContext, section
 from ._progress import Progress
 from ._report import format_table, write_report
 
-__all__ = ["run_tour", "section", "SECTION_MODULES"]
+__all__ = ["run_tour", "section", "SECTION_MODULES", "TourError"]
 
 SECTION_MODULES = ["_tabular", "_survival", "_graph", "_pruning"]
 
@@ -64,8 +66,6 @@ def run_tour(quick=False, device="auto", output="skdeep-tour", only=None, stream
     -------
     results : list of SectionResult
     """
-    import sys
-
     import torch
 
     import skdeep
@@ -88,7 +88,7 @@ def run_tour(quick=False, device="auto", output="skdeep-tour", only=None, stream
     if not ctx.plots and output is not None:
         progress.write('matplotlib is not installed: the report will have tables but no '
                        'pictures (pip install "skdeep[plot]").')
-    results = []
+    results, failed = [], []
     start = time.perf_counter()
     try:
         for sec in chosen:
@@ -98,7 +98,14 @@ def run_tour(quick=False, device="auto", output="skdeep-tour", only=None, stream
                 continue
             ctx.result = SectionResult(sec.key, sec.title, sec.metric)
             started = time.perf_counter()
-            sec.run(ctx)
+            try:
+                sec.run(ctx)
+            except Exception as exc:  # one broken family must not hide the others
+                progress.end_section()
+                traceback.print_exc(file=sys.stderr)
+                progress.write(f"\n{sec.title}: FAILED ({type(exc).__name__}: {exc})")
+                failed.append(sec.key)
+                continue
             ctx.result.seconds = time.perf_counter() - started
             progress.end_section()
             progress.write("\n" + format_table(ctx.result))
@@ -110,4 +117,10 @@ def run_tour(quick=False, device="auto", output="skdeep-tour", only=None, stream
     if output is not None:
         index = write_report(results, output, header, settings + f", {total:.0f} s")
         print(f"Report: {index}", file=stream, flush=True)
+    if failed:
+        raise TourError(f"the tour's section(s) {', '.join(failed)} failed (tracebacks above)")
     return results
+
+
+class TourError(RuntimeError):
+    """A section of the tour raised; the others ran and the report was written."""

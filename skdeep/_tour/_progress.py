@@ -1,5 +1,6 @@
 """Progress of the tour: tqdm bars on a terminal, plain lines otherwise."""
 
+import os
 import sys
 import time
 
@@ -10,6 +11,15 @@ def _tqdm():
     except ImportError:  # pragma: no cover - tqdm comes with skorch
         return None
     return tqdm
+
+
+def _fixed_width(stream):
+    """None on a terminal that knows its width; 100 on one reporting 0 columns."""
+    try:
+        columns = os.get_terminal_size(stream.fileno()).columns
+    except (AttributeError, OSError, ValueError):
+        columns = 0
+    return None if columns else 100
 
 
 class Progress:
@@ -35,13 +45,15 @@ class Progress:
         if bars is None:
             bars = tqdm is not None and getattr(self.stream, "isatty", lambda: False)()
         self._tqdm = tqdm if bars else None
+        width = _fixed_width(self.stream)
+        self._size = {"ncols": width, "nrows": 20} if width else {"dynamic_ncols": True}
         self.n_sections = n_sections
         self._outer = None
         self._inner = None
         self._section = 0
         if self._tqdm is not None:
             self._outer = self._tqdm(total=n_sections, desc="families", position=0,
-                                     file=self.stream, unit="family", dynamic_ncols=True)
+                                     file=self.stream, unit="family", **self._size)
 
     def write(self, text=""):
         """Print a line without breaking the bars."""
@@ -57,7 +69,7 @@ class Progress:
         if self._tqdm is not None:
             self._outer.set_postfix_str(title[:40])
             self._inner = self._tqdm(total=n_fits, desc="  folds", position=1, leave=False,
-                                     file=self.stream, unit="fit", dynamic_ncols=True)
+                                     file=self.stream, unit="fit", **self._size)
         else:
             self.write(f"[{self._section}/{self.n_sections}] {title}: {n_fits} fits")
 

@@ -30,7 +30,7 @@ def _is_networkx(graph):
 
 
 def networkx_node_order(G):
-    """The networkx nodes in the order that gives them ids ``0 .. n - 1``.
+    """The networkx nodes in the order that gives them the ids 0 to n - 1.
 
     If the nodes are exactly the integers ``0 .. n - 1`` (as in
     ``networkx.karate_club_graph()``), node ``i`` keeps id ``i`` whatever order
@@ -393,7 +393,12 @@ class SharedGraphMixin:
     Graph estimators never write into their graph, so every clone can hold the
     same object.  (With ``n_jobs > 1`` joblib still pickles the estimator, and
     with it the graph, to each worker process.)
+
+    Graph networks compute in float32, the dtype of the graph features
+    :func:`to_data` makes (``X`` holds node ids, not the features).
     """
+
+    _fixed_dtype = torch.float32
 
     def __sklearn_clone__(self):
         params = self.get_params(deep=False)
