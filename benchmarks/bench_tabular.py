@@ -14,11 +14,25 @@ device, building the module and the final synchronisation are timed for all:
 * ``sklearn``: :class:`sklearn.neural_network.MLPClassifier` (CPU only).
 
 The contenders run interleaved, three rounds, and the minimum is reported with
-its ratio to ``bare``.  Run ``python benchmarks/bench_tabular.py [--device
-cuda] [--quick]`` or ``python -m skdeep bench tabular``.
+its ratio to ``bare``.
+
+Three more suites measure where scikit-learn users live (``--suite``):
+
+* ``small``: iris (16 hidden units, 200 epochs) and digits (64 units, 50
+  epochs), default ``alpha`` and batch size, skdeep against scikit-learn (and
+  the bare loop, on one thread) at equal epochs (``n_iter_no_change`` past
+  ``max_iter``);
+* ``busy``: the digits case while another process spins on one core, with
+  torch's default thread count (skdeep's thread budget picks its own);
+* ``penalty``: 100,000 x 50, (256, 256), batch 128, 3 epochs, skdeep with the
+  default ``alpha=1e-4`` against the bare loop without any penalty.
+
+Run ``python benchmarks/bench_tabular.py [--suite all] [--device cuda]
+[--quick]`` or ``python -m skdeep bench tabular``.
 """
 
 import argparse
+import multiprocessing
 import time
 import warnings
 
@@ -49,18 +63,18 @@ def _sync(device):
         torch.cuda.synchronize(device)
 
 
-def fit_bare(X, y, batch_size, device):
+def fit_bare(X, y, batch_size, device, hidden=None, epochs=None):
     """The reference: a minimal loop over device-resident tensors."""
     from skdeep._layers import MLPModule
 
     torch.manual_seed(0)
-    Xt = torch.from_numpy(X).to(device)
-    yt = torch.from_numpy(y).to(device)
-    module = MLPModule(X.shape[1], HIDDEN, N_CLASSES).to(device)
+    Xt = torch.from_numpy(np.asarray(X, dtype=np.float32)).to(device)
+    yt = torch.from_numpy(np.asarray(y, dtype=np.int64)).to(device)
+    module = MLPModule(X.shape[1], hidden or HIDDEN, int(y.max()) + 1).to(device)
     opt = torch.optim.Adam(module.parameters(), lr=LR)
     loss_fn = torch.nn.CrossEntropyLoss()
     n = Xt.shape[0]
-    for _ in range(EPOCHS):
+    for _ in range(epochs or EPOCHS):
         perm = torch.randperm(n, device=device)
         total = torch.zeros((), device=device)
         for start in range(0, n, batch_size):
@@ -180,9 +194,158 @@ def report(times, names, device):
         print(f"{name:<10}{batch_size:>7}{seconds:>10.3f}{ratio:>9.2f}")
 
 
+# ---------------------------------------------------------------- small data
+SMALL_CASES = {
+    # name: (loader, hidden layer, epochs)
+    "iris": ("load_iris", (16,), 200),
+    "digits": ("load_digits", (64,), 50),
+}
+
+
+def _small_data(name):
+    import sklearn.datasets
+
+    loader, hidden, epochs = SMALL_CASES[name]
+    X, y = getattr(sklearn.datasets, loader)(return_X_y=True)
+    return X, y, hidden, epochs
+
+
+def _small_params(hidden, epochs):
+    # equal epochs: the no-improvement rule never fires before max_iter
+    return dict(hidden_layer_sizes=hidden, max_iter=epochs, n_iter_no_change=epochs + 1, random_state=0)
+
+
+def _small_contenders(X, y, hidden, epochs):
+    from sklearn.neural_network import MLPClassifier as SkMLP
+
+    from skdeep import MLPClassifier
+
+    params = _small_params(hidden, epochs)
+    batch = min(200, len(X))
+    return {
+        "bare": lambda: _one_thread(fit_bare, X, y, batch, torch.device("cpu"), hidden, epochs),
+        "skdeep": lambda: MLPClassifier(**params, device="cpu").fit(X, y),
+        "sklearn": lambda: SkMLP(**params).fit(X, y),
+    }
+
+
+def _one_thread(fn, *args):
+    """Run ``fn`` with one torch thread (the bare loop's best setting for small data)."""
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        return fn(*args)
+    finally:
+        torch.set_num_threads(before)
+
+
+def _time_interleaved(contenders, rounds):
+    times = {}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for fit in contenders.values():
+            fit()  # warm-up: imports, allocator, kernels
+        for _ in range(rounds):
+            for name, fit in contenders.items():
+                start = time.perf_counter()
+                fit()
+                times[name] = min(times.get(name, np.inf), time.perf_counter() - start)
+    return times
+
+
+def _print_small(title, times):
+    print(title)
+    print(f"  {'contender':<10}{'ms':>9}{'x sklearn':>11}{'x bare':>9}")
+    for name, seconds in times.items():
+        print(
+            f"  {name:<10}{seconds * 1e3:>9.1f}{seconds / times['sklearn']:>11.2f}"
+            f"{seconds / times['bare']:>9.2f}"
+        )
+
+
+def run_small(rounds=5):
+    """iris and digits beside scikit-learn; returns ``{case: {contender: seconds}}``."""
+    results = {}
+    for name in SMALL_CASES:
+        X, y, hidden, epochs = _small_data(name)
+        times = _time_interleaved(_small_contenders(X, y, hidden, epochs), rounds)
+        _print_small(f"{name}: {X.shape[0]}x{X.shape[1]}, {hidden} units, {epochs} epochs, "
+                     f"torch threads {torch.get_num_threads()}", times)
+        results[name] = times
+    return results
+
+
+def _spin(stop):
+    while not stop.is_set():
+        pass
+
+
+def run_busy(rounds=5):
+    """The digits case while another process keeps one core busy."""
+    stop = multiprocessing.Event()
+    spinner = multiprocessing.Process(target=_spin, args=(stop,), daemon=True)
+    spinner.start()
+    try:
+        time.sleep(0.5)
+        X, y, hidden, epochs = _small_data("digits")
+        times = _time_interleaved(_small_contenders(X, y, hidden, epochs), rounds)
+    finally:
+        stop.set()
+        spinner.join(5)
+        if spinner.is_alive():
+            spinner.terminate()
+    _print_small(f"digits while another process spins on one core (torch threads "
+                 f"{torch.get_num_threads()} outside fit)", times)
+    return times
+
+
+def run_penalty(rounds=3, n_samples=100_000, device="cpu"):
+    """Default ``alpha`` in skdeep against the bare loop without a penalty."""
+    from skdeep import MLPClassifier
+
+    global HIDDEN
+    device = torch.device(device)
+    X, y = make_data(n_samples)
+    hidden, HIDDEN = HIDDEN, (256, 256)
+    try:
+        contenders = {
+            "bare": lambda: fit_bare(X, y, 128, device),
+            "skdeep": lambda: MLPClassifier(
+                hidden_layer_sizes=HIDDEN, batch_size=128, learning_rate_init=LR,
+                max_iter=EPOCHS, random_state=0, device=str(device),
+            ).fit(X, y),
+            "skdeep a=0": lambda: MLPClassifier(
+                hidden_layer_sizes=HIDDEN, alpha=0.0, batch_size=128, learning_rate_init=LR,
+                max_iter=EPOCHS, random_state=0, device=str(device),
+            ).fit(X, y),
+        }
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            times = {}
+            for _ in range(rounds):
+                for name, fit in contenders.items():
+                    start = time.perf_counter()
+                    fit()
+                    _sync(device)
+                    times[name] = min(times.get(name, np.inf), time.perf_counter() - start)
+    finally:
+        HIDDEN = hidden
+    print(f"penalty: {n_samples}x{N_FEATURES}, MLP (256, 256), batch 128, {EPOCHS} epochs, "
+          f"skdeep alpha=1e-4 (and 0) vs the bare loop without penalty")
+    print(f"  {'contender':<12}{'seconds':>9}{'x bare':>9}")
+    for name, seconds in times.items():
+        print(f"  {name:<12}{seconds:>9.3f}{seconds / times['bare']:>9.2f}")
+    return times
+
+
 def main(argv=None):
     global N_SAMPLES
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--suite", nargs="*", default=["all"],
+        choices=["all", "large", "small", "busy", "penalty"],
+        help="which measurements to run (default: all)",
+    )
     parser.add_argument("--device", default="cpu")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--quick", action="store_true", help="20k rows instead of 200k")
@@ -196,8 +359,19 @@ def main(argv=None):
         torch.set_num_threads(args.threads)
     if args.quick:
         N_SAMPLES = 20_000
-    times, names = run(args.device, rounds=args.rounds, n_samples=N_SAMPLES, names=args.only)
-    report(times, names, args.device)
+    suites = {"large", "small", "busy", "penalty"} if "all" in args.suite else set(args.suite)
+    cpu = torch.device(args.device).type == "cpu"
+    print(f"torch {torch.__version__}, {torch.get_num_threads()} threads; machine: "
+          f"{multiprocessing.cpu_count()} cores", flush=True)
+    if "small" in suites and cpu:
+        run_small(rounds=args.rounds)
+    if "busy" in suites and cpu:
+        run_busy(rounds=args.rounds)
+    if "penalty" in suites:
+        run_penalty(rounds=args.rounds, n_samples=N_SAMPLES // 2, device=args.device)
+    if "large" in suites:
+        times, names = run(args.device, rounds=args.rounds, n_samples=N_SAMPLES, names=args.only)
+        report(times, names, args.device)
 
 
 if __name__ == "__main__":

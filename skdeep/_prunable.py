@@ -32,7 +32,8 @@ PRUNABLE_TYPES = (nn.Linear, nn.Conv1d, nn.Conv2d, nn.Conv3d, nn.RNNBase)
 def prunable_weights(module):
     """Name -> weight tensor of every prunable matrix of ``module``, in order.
 
-    Weights of ``nn.Linear`` and ``nn.Conv*`` layers and the input-to-hidden
+    Weights of ``nn.Linear`` and ``nn.Conv*`` layers (and of the ``Linear``
+    layers inside torch-geometric's message-passing layers), the input-to-hidden
     and hidden-to-hidden matrices of recurrent layers (``weight_ih_l*``,
     ``weight_hh_l*``) are prunable; biases and normalisation parameters are
     not (they are few, and removing them saves nothing). Factorised low-rank
@@ -40,7 +41,9 @@ def prunable_weights(module):
     """
     found = {}
     for prefix, layer in module.named_modules():
-        if not isinstance(layer, PRUNABLE_TYPES):
+        # torch_geometric's own ``Linear`` (inside its message-passing layers) is
+        # recognised by name, so this module need not import torch_geometric.
+        if not (isinstance(layer, PRUNABLE_TYPES) or type(layer).__name__ == "Linear"):
             continue
         for pname, param in layer.named_parameters(recurse=False):
             if param.ndim > 1 and (pname == "weight" or pname.startswith("weight_")):

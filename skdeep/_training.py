@@ -303,10 +303,14 @@ class TrainingNet(NeuralNet):
         return cached[1]
 
     def has_batch_norm(self):
-        """Whether the module holds a batch-normalisation layer."""
-        return any(
-            isinstance(m, torch.nn.modules.batchnorm._BatchNorm) for m in self.module_.modules()
-        )
+        """Whether the module holds a batch-normalisation layer (looked up once per module)."""
+        cached = self.__dict__.get("_batch_norm_cache")
+        if cached is None or cached[0] is not self.module_:
+            found = any(
+                isinstance(m, torch.nn.modules.batchnorm._BatchNorm) for m in self.module_.modules()
+            )
+            cached = self.__dict__["_batch_norm_cache"] = (self.module_, found)
+        return cached[1]
 
     def module_dtype(self):
         """The float dtype the module computes in (that of its parameters)."""
@@ -452,7 +456,8 @@ class TrainingNet(NeuralNet):
             if input_noise:
                 xb = _add_noise(xb, input_noise)
             if as_decay:
-                norms.extend(torch._foreach_norm(weights))
+                with torch.no_grad():  # for the reported loss only, no graph
+                    norms.extend(torch._foreach_norm(weights))
             optimizer.zero_grad(set_to_none=True)
             output = _call(module, xb)
             if l2_graph or l1:

@@ -49,6 +49,9 @@ __all__ = ["BaseNeuralEstimator", "ACTIVATION_NAMES", "SOLVERS"]
 ACTIVATION_NAMES = {"identity", "logistic", "tanh", "relu", "leaky_relu", "elu", "gelu"}
 SOLVERS = {"lbfgs", "sgd", "adam", "adamw", "rmsprop", "adagrad"}
 _STOCHASTIC_SOLVERS = SOLVERS - {"lbfgs"}
+# A loss this many times its first epoch's value has diverged even where the
+# float type still holds it (float64 reaches 1e58 where float32 overflowed).
+_BLOW_UP = 1e10
 
 # The API pages sphinx-autosummary writes (docs/api.rst -> generated/<public path>.html).
 DOCS_URL = "https://skdeep.readthedocs.io/en/latest/generated/{estimator_module}.{estimator_name}.html"
@@ -302,7 +305,7 @@ class BaseNeuralEstimator(BaseEstimator):
         work = self._thread_work(_n_samples(X), _n_features(X), training=True)
         with seeded(seed, device), thread_budget(work if device.type == "cpu" else None):
             if first_pass:
-                self._initialize(X, y_enc, device, resolve_dtype(self.dtype, X, device))
+                self._initialize(X, y_enc, device, self._model_dtype(X, device))
             elif not incremental:
                 self._reset_optimizer()
             if self.solver == "lbfgs":
@@ -314,6 +317,16 @@ class BaseNeuralEstimator(BaseEstimator):
             self._raise_non_finite_weights()
         self._after_fit(X, y, sample_weight)
         return self
+
+    # Families whose X is not the float data the network reads (graphs: node ids
+    # into float32 graph features) set a fixed torch dtype here.
+    _fixed_dtype = None
+
+    def _model_dtype(self, X, device):
+        """The float dtype of a new module: ``dtype``, or the rule of :func:`resolve_dtype`."""
+        if self._fixed_dtype is not None:
+            return self._fixed_dtype
+        return resolve_dtype(getattr(self, "dtype", None), X, device)
 
     def _initialize(self, X, y_enc, device, dtype=torch.float32):
         """Build the module (in float ``dtype``), loss, optimizer and skorch net."""
@@ -424,6 +437,7 @@ class BaseNeuralEstimator(BaseEstimator):
         diverged = None
         net.notify("on_train_begin", X=X, y=y)
         try:
+            first_loss = None
             for _epoch in range(self.max_iter):
                 tic = time.perf_counter()
                 if per_epoch:
@@ -439,11 +453,12 @@ class BaseNeuralEstimator(BaseEstimator):
                     max_norm=self.max_norm,
                     input_noise=self.input_noise,
                 )
-                if not math.isfinite(loss):
+                first_loss = loss if first_loss is None else first_loss
+                if not math.isfinite(loss) or loss > _BLOW_UP * max(first_loss, 1e-12):
                     if val is not None and self._best_state is not None:
                         diverged = loss
                         break
-                    self._check_finite_loss(loss)
+                    self._check_finite_loss(loss, first_loss)
                 self.n_iter_ += 1
                 self.t_ += n_samples
                 self.loss_ = loss
@@ -511,12 +526,14 @@ class BaseNeuralEstimator(BaseEstimator):
     def _check_validation_split(self, y_val):
         """Hook: refuse validation sets the score cannot use (survival: no events)."""
 
-    def _check_finite_loss(self, loss):
-        if not np.isfinite(loss):
+    def _check_finite_loss(self, loss, first_loss=None):
+        blown_up = first_loss is not None and loss > _BLOW_UP * max(first_loss, 1e-12)
+        if not np.isfinite(loss) or blown_up:
             if not self._parameters_finite():
                 self._raise_non_finite_weights()
+            what = f"became {loss}" if not blown_up else f"grew from {first_loss:.4g} to {loss:.4g}"
             raise DivergenceError(
-                f"Training diverged: the loss became {loss} at epoch {self.n_iter_ + 1}. "
+                f"Training diverged: the loss {what} at epoch {self.n_iter_ + 1}. "
                 f"Lower learning_rate_init (currently {self.learning_rate_init}), "
                 "scale the inputs (e.g. with StandardScaler) or use a more robust "
                 "solver such as 'adam'."

@@ -13,6 +13,7 @@ from sksurv.util import Surv
 
 from skdeep import CNNClassifier, CNNRegressor, MLPClassifier, MLPRegressor
 from skdeep import RNNClassifier, RNNRegressor
+from skdeep.graph import GraphNodeClassifier
 from skdeep.survival import NMTLR, PMF, CoxTime, DeepHit, DeepSurv, LogisticHazard, PCHazard
 
 _FAST = dict(max_iter=3, random_state=0, device="cpu")
@@ -34,6 +35,7 @@ ESTIMATORS = [
     ("PMF", lambda: PMF(**_GRID, **_FAST)),
     ("NMTLR", lambda: NMTLR(**_GRID, **_FAST)),
     ("PCHazard", lambda: PCHazard(**_GRID, **_FAST)),
+    ("GraphNodeClassifier", lambda: GraphNodeClassifier(hidden_layer_sizes=(4,), **_FAST)),
 ]
 
 IDS = [name for name, _ in ESTIMATORS]

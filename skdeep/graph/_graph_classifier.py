@@ -120,6 +120,7 @@ class GraphLevelModule(nn.Module):
 
 
 class GraphClassifier(ClassifierHead, BaseNeuralEstimator):
+    _fixed_dtype = torch.float32  # graph features are float32 (see to_data)
     _parameter_constraints: dict = {
         **BaseNeuralEstimator._parameter_constraints,
         **{k: v for k, v in GRAPH_CONSTRAINTS.items() if k != "graph"},

@@ -393,7 +393,12 @@ class SharedGraphMixin:
     Graph estimators never write into their graph, so every clone can hold the
     same object.  (With ``n_jobs > 1`` joblib still pickles the estimator, and
     with it the graph, to each worker process.)
+
+    Graph networks compute in float32, the dtype of the graph features
+    :func:`to_data` makes (``X`` holds node ids, not the features).
     """
+
+    _fixed_dtype = torch.float32
 
     def __sklearn_clone__(self):
         params = self.get_params(deep=False)

@@ -27,7 +27,7 @@ class KNNGraph:
     """
 
     def __init__(self, X, k):
-        self.X = np.asarray(X, dtype=np.float32)
+        self.X = np.asarray(X)  # float32 or float64, as validated
         self.k = int(k)
         self.nn = NearestNeighbors().fit(self.X)
         n = self.X.shape[0]
@@ -49,7 +49,7 @@ class KNNGraph:
         from torch_geometric.data import Data
 
         n = self.X.shape[0]
-        X_new = np.asarray(X_new, dtype=np.float32)
+        X_new = np.asarray(X_new, dtype=self.X.dtype)
         idx = self.nn.kneighbors(X_new, n_neighbors=min(self.k, n), return_distance=False)
         edge_index = torch.cat([self.edge_index, _edges(idx, offset=n)], dim=1)
         x = torch.from_numpy(np.concatenate([self.X, X_new]))

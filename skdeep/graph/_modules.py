@@ -131,15 +131,25 @@ class NodeModule(nn.Module):
 
     def attach(self, data, device, sampler=None):
         """Use ``data`` (validated ``Data``) on ``device``, with an optional sampler."""
-        self.x = data.x.to(device)
+        dtype = self._dtype()
+        self.x = data.x.to(device, dtype)
         weight = getattr(data, "edge_weight", None)
-        self.edge_index, self.edge_weight = self.gnn.prepare(
+        self.edge_index, self.edge_weight = self._prepare(
             data.edge_index.to(device),
-            None if weight is None else weight.to(device),
+            None if weight is None else weight.to(device, dtype),
             data.num_nodes,
         )
         self.sampler = sampler
         return self
+
+    def _dtype(self):
+        return next(self.gnn.parameters()).dtype
+
+    def _prepare(self, edge_index, edge_weight, n_nodes):
+        edge_index, edge_weight = self.gnn.prepare(edge_index, edge_weight, n_nodes)
+        if edge_weight is not None:
+            edge_weight = edge_weight.to(self._dtype())
+        return edge_index, edge_weight
 
     def detach_graph(self):
         self.x = self.edge_index = self.edge_weight = self.sampler = None
@@ -155,7 +165,7 @@ class NodeModule(nn.Module):
         n_id, edge_index, weight = self.sampler.sample(seeds)
         device = self.x.device
         n_id = n_id.to(device)
-        edge_index, weight = self.gnn.prepare(
+        edge_index, weight = self._prepare(
             edge_index.to(device), None if weight is None else weight.to(device), n_id.numel()
         )
         out = self.gnn(self.x.index_select(0, n_id), edge_index, weight)

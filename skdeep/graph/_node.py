@@ -14,7 +14,7 @@ from sklearn.utils.validation import check_consistent_length, check_is_fitted, v
 
 from .._docstrings import TRAINING_ATTRIBUTES, training_params_doc
 from .._heads import ClassifierHead
-from .._training import as_tensor
+from .._training import as_tensor, check_representable
 from ..base import ACTIVATION_NAMES, BaseNeuralEstimator
 from ._input import DEFAULT_FEATURES, SharedGraphMixin, check_node_ids, to_data
 from ._knn import KNNGraph
@@ -138,6 +138,8 @@ class _NodeGraphMixin(SharedGraphMixin):
         """Fit-time input: node ids, with ``self._data`` set to the training graph."""
         if self.graph is None:
             X = validate_data(self, X, dtype=(np.float64, np.float32), reset=reset)
+            if self.dtype is not None:
+                check_representable(X, self.dtype)
             self._knn = KNNGraph(X, self.n_neighbors)
             self._data = self._knn.training_data()
             return np.arange(X.shape[0])
@@ -152,6 +154,7 @@ class _NodeGraphMixin(SharedGraphMixin):
         """Prediction-time input -> ``(node ids, graph Data)``."""
         if self.graph is None:
             X = validate_data(self, X, dtype=(np.float64, np.float32), reset=False)
+            check_representable(X, self.net_.module_dtype())
             data, ids = self._knn.extended_data(X)
             return ids, data
         data = self._graph_data()
@@ -170,6 +173,11 @@ class _NodeGraphMixin(SharedGraphMixin):
             batch_norm=self.batch_norm,
         )
         return NodeModule(gnn)
+
+    def _initialize(self, X, y_enc, device, dtype=torch.float32):
+        if self.dtype is None:  # X holds node ids: follow the graph's features instead
+            dtype = self._data.x.dtype if device.type == "cpu" else torch.float32
+        super()._initialize(X, y_enc, device, dtype)
 
     def _attach(self, data, sampling):
         device = torch.device(self.net_.device)
@@ -245,7 +253,9 @@ class _NodeGraphMixin(SharedGraphMixin):
                 output = module.full()[as_tensor(ids, device)]
         finally:
             module.detach_graph()
-        return output.double().cpu().numpy(), np.float64
+        # graph=None: outputs in X's float dtype, as scikit-learn; node ids: float64
+        dtype = data.x.dtype if self.graph is None else torch.float64
+        return output.double().cpu().numpy(), np.dtype(str(dtype)[len("torch."):])
 
     def __getstate__(self):
         state = super().__getstate__()
@@ -345,6 +355,13 @@ for _name in ("batch_size", "learning_rate_init"):
     _end = _TRAINING_PARAMS.index("\n\n", _start) + 2
     _TRAINING_PARAMS = _TRAINING_PARAMS[:_start] + _TRAINING_PARAMS[_end:]
 _TRAINING_PARAMS = _TRAINING_PARAMS.replace("default=0.0001\n", "default=0.0\n", 1)
+_TRAINING_PARAMS = _TRAINING_PARAMS[: _TRAINING_PARAMS.index("    dtype :")] + """\
+    dtype : {'float32', 'float64'} or None, default=None
+        The float type the network computes in. ``None``: float32 for a held
+        graph (:func:`~skdeep.graph.to_data` gives float32 features); with
+        ``graph=None`` the input's float dtype, as in scikit-learn (float32 on
+        a GPU). Predicted probabilities are float64.
+"""
 
 
 class GraphNodeClassifier(_NodeGraphMixin, ClassifierHead, BaseNeuralEstimator):
@@ -396,6 +413,7 @@ class GraphNodeClassifier(_NodeGraphMixin, ClassifierHead, BaseNeuralEstimator):
         max_norm=None,
         device="auto",
         callbacks=None,
+        dtype=None,
     ):
         self.graph = graph
         self.conv = conv
@@ -434,6 +452,7 @@ class GraphNodeClassifier(_NodeGraphMixin, ClassifierHead, BaseNeuralEstimator):
         self.max_norm = max_norm
         self.device = device
         self.callbacks = callbacks
+        self.dtype = dtype
 
     def fit(self, X, y, sample_weight=None, *, X_val=None, y_val=None):
         """Train on the labelled nodes ``X`` while message passing sees the whole graph.

@@ -300,10 +300,13 @@ n_iter_, t_, n_features_in_, feature_names_in_, net_, history_
 
     Notes
     -----
-    Defaults differing from the MLPs: ``max_iter=100``, ``dropout=0.2``.
-    With ``early_stopping`` the validation score is Harrell's C of
-    :math:`g(x, t)` averaged over five quantiles of the training event times
-    (the baseline hazard is only estimated after training).
+    Defaults differing from the MLPs: ``max_iter=100``, ``dropout=0.2``,
+    ``alpha=1.0``. With ``early_stopping`` the validation score is the
+    negated partial likelihood of the held-out split with *every* control of
+    each risk set (deterministic, unlike the sampled training loss;
+    ``scoring='loss'``), or Harrell's C of :math:`g(x, t)` averaged over five
+    quantiles of the training event times (``scoring='concordance'``; the
+    baseline hazard is only estimated after training).
 
     ``predict`` returns the sum of the cumulative hazard over ``unique_times_``
     (the expected number of events, as :class:`sksurv.ensemble.RandomSurvivalForest`

@@ -216,11 +216,14 @@ n_iter_, t_, n_features_in_, feature_names_in_, net_, history_
 
     Notes
     -----
-    Defaults differing from the MLPs: ``max_iter=100`` and ``dropout=0.2``.
-    The partial likelihood of a batch compares each event with its risk set
-    inside the batch, so larger batches approximate the full likelihood
-    better.  ``early_stopping`` scores the held-out split with Harrell's
-    concordance index.
+    Defaults differing from the MLPs: ``max_iter=100``, ``dropout=0.2`` and
+    ``alpha=1.0`` (a weight prior that matters when events are few; see the
+    user guide). The partial likelihood of a batch compares each event with
+    its risk set inside the batch, so larger batches approximate the full
+    likelihood better.  ``early_stopping`` monitors the partial likelihood of
+    the held-out split (``scoring='loss'``) or its Harrell's C
+    (``scoring='concordance'``). The Breslow baseline is kept in log space, so
+    no spread of log-risks gives a NaN curve.
 
     ``partial_fit`` is not offered: the baseline hazard needs the whole training
     set. Survival functions stay at their last value after the last training

@@ -415,11 +415,10 @@ _GRID_PARAMS = """
         Number of grid points (for :class:`PCHazard`, of intervals) of the
         time grid ``cuts_`` fitted on the training times; at least 2. The
         network has one output per grid point. ``'auto'`` chooses it from the
-        training data at ``fit``: :math:`\\min(20, \\max(4,
-        \\operatorname{round}(\\sqrt{d})), u + 1)` for :math:`d` events at
-        :math:`u` distinct event times (5 for 25 events, 10 for 100, 20 from
-        400), so that each output is informed by several events; the value
-        used is ``n_durations_``.
+        training data at ``fit``: :math:`\\min(20, \\max(4, \\lfloor d / 5
+        \\rfloor), u + 1)` for :math:`d` events at :math:`u` distinct event
+        times (20 from 100 events on, about 5 events per interval below); the
+        value used is ``n_durations_``.
 
     scheme : {'quantiles', 'equidistant'}, default='quantiles'
         ``'quantiles'`` places the grid points where the Kaplan-Meier estimate

@@ -96,18 +96,17 @@ def make_cuts(time, event, n_points, scheme, warn=True):
 def auto_n_durations(time, event):
     r"""The default size of the time grid for the training data ``(time, event)``.
 
-    :math:`m = \min(20, \max(4, \operatorname{round}(\sqrt{d})), u + 1)` for
-    :math:`d` events at :math:`u` distinct event times: about
-    :math:`\sqrt{d}` events per interval, so that every output of the network
-    is informed by several events when events are scarce (5 points for 25
-    events, 10 for 100), 20 points (the usual default, e.g. pycox's examples
-    and Kvamme & Borgan, 2021) from 400 events on, and never more points than
-    distinct event times (plus time 0) to place them at.
+    :math:`m = \min(20, \max(4, \lfloor d / 5 \rfloor), u + 1)` for :math:`d`
+    events at :math:`u` distinct event times: the usual 20 points (pycox's
+    examples; Kvamme & Borgan, 2021) from 100 events on, fewer below so that
+    every interval holds about 5 events on average (7 points for 35 events, 4
+    at least), and never more points than distinct event times (plus time 0)
+    to place them at.
     """
     is_event = np.asarray(event) != 0
     n_events = int(is_event.sum())
     n_distinct = len(np.unique(np.asarray(time)[is_event]))
-    return int(min(20, max(4, round(np.sqrt(n_events))), n_distinct + 1))
+    return int(min(20, max(4, n_events // 5), n_distinct + 1))
 
 
 def km_scale(time, event):

@@ -126,5 +126,5 @@ def test_warns_when_max_iter_is_reached():
     G, clubs = karate()
     with warnings.catch_warnings():
         warnings.simplefilter("error", ConvergenceWarning)
-        with pytest.raises(ConvergenceWarning):
+        with pytest.raises(ConvergenceWarning, match=r"Maximum iterations \(3\) reached"):
             GraphNodeClassifier(G, max_iter=3, n_iter_no_change=100).fit([0, 33], clubs[[0, 33]])

@@ -1,9 +1,12 @@
 """What skdeep adds beyond sklearn's MLPs: regularisers, losses, callbacks, devices."""
 
+import warnings
+
 import numpy as np
 import pytest
 import torch
 from sklearn.datasets import load_iris, make_regression
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.preprocessing import StandardScaler
 from skorch.callbacks import Callback, LRScheduler
 
@@ -43,6 +46,25 @@ def test_alpha_shrinks_weights(iris):
     # The penalty is 0.5 * alpha * ||W||^2 / n_batch, as in sklearn, so alpha is large here.
     shrunk = MLPClassifier(**{**FAST, "alpha": 20.0}).fit(X, y)
     assert norm(shrunk) < 0.5 * norm(MLPClassifier(**FAST).fit(X, y))
+
+
+@pytest.mark.parametrize("l1", [0.0, 1e-300])  # without l1: fused decay; with: the loss graph
+def test_alpha_is_sklearns_penalty_in_one_sgd_step(l1):
+    # one full-batch SGD step without momentum: W1 = W0 - lr * (grad + alpha * W0 / n), so the
+    # penalised and unpenalised steps differ by exactly lr * alpha * W0 / n on the weights
+    X, y = make_regression(n_samples=64, n_features=4, noise=0.1, random_state=0)
+    y = y / y.std()
+    kw = dict(hidden_layer_sizes=(8,), solver="sgd", momentum=0.0, batch_size=64, shuffle=False,
+              max_iter=1, random_state=0, device="cpu", l1=l1)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        start = MLPRegressor(**kw, learning_rate_init=1e-30, alpha=0.0).fit(X, y)
+        plain = MLPRegressor(**kw, learning_rate_init=0.1, alpha=0.0).fit(X, y)
+        penalised = MLPRegressor(**kw, learning_rate_init=0.1, alpha=3.0).fit(X, y)
+    for w0, w_plain, w_pen in zip(start.coefs_, plain.coefs_, penalised.coefs_):
+        np.testing.assert_allclose(w_pen, w_plain - 0.1 * 3.0 * w0 / 64, atol=1e-6)
+    for b_plain, b_pen in zip(plain.intercepts_, penalised.intercepts_):
+        np.testing.assert_allclose(b_pen, b_plain, atol=1e-6)  # biases are not penalised
 
 
 def test_adamw_decoupled_weight_decay_uses_alpha(iris):

@@ -16,6 +16,7 @@ from skdeep.survival._discrete_losses import DeepHitLoss, PMFLoss
 
 from ._survival_quality import baselines, ibs_times, integrated_brier, whas500_split
 
+PYCOX = "pycox==0.3.0 is in the test extra (pip install -e .[test]); these cross-checks need it"
 FAST = dict(hidden_layer_sizes=(32,), n_durations=10, max_iter=20,
             learning_rate_init=0.01, device="cpu")
 
@@ -62,8 +63,8 @@ def _random(n=64, m=12, causes=1, seed=0):
 
 @pytest.mark.parametrize("ranking_weight, sigma", [(0.0, 0.1), (0.8, 0.1), (0.5, 0.5)])
 def test_single_risk_loss_matches_pycox(ranking_weight, sigma):
-    loss = pytest.importorskip("pycox.models.loss")
-    data = pytest.importorskip("pycox.models.data")
+    loss = pytest.importorskip("pycox.models.loss", reason=PYCOX)
+    data = pytest.importorskip("pycox.models.data", reason=PYCOX)
     phi, index, event = _random()
     rank_mat = torch.tensor(data.pair_rank_mat(index.numpy(), event.numpy()))
     expected = loss.DeepHitSingleLoss(1 - ranking_weight, sigma)(phi, index, event.float(),
@@ -74,8 +75,8 @@ def test_single_risk_loss_matches_pycox(ranking_weight, sigma):
 
 @pytest.mark.parametrize("ranking_weight", [0.0, 0.7])
 def test_competing_risks_loss_matches_pycox(ranking_weight):
-    loss = pytest.importorskip("pycox.models.loss")
-    data = pytest.importorskip("pycox.models.data")
+    loss = pytest.importorskip("pycox.models.loss", reason=PYCOX)
+    data = pytest.importorskip("pycox.models.data", reason=PYCOX)
     phi, index, event = _random(causes=3)
     rank_mat = torch.tensor(data.pair_rank_mat(index.numpy(), event.numpy()))
     expected = loss.DeepHitLoss(1 - ranking_weight, 0.3)(phi.view(64, 3, 12), index, event,

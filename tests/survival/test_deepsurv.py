@@ -130,7 +130,25 @@ def test_early_stopping_scores_with_cindex_and_restores_best():
     assert model.score(X_val, y_val) == pytest.approx(model.best_validation_score_, abs=1e-12)
 
 
-def test_stochastic_weights_equal_repeated_rows_with_a_shuffled_full_batch():
+def test_early_stopping_on_the_validation_loss_restores_best():
+    from sklearn.utils import check_random_state
+
+    X, y = make_survival_data(n_samples=200, random_state=0)
+    model = DeepSurv(hidden_layer_sizes=(16,), early_stopping=True, validation_fraction=0.25,
+                     max_iter=60, n_iter_no_change=3, learning_rate_init=0.03, alpha=1e-4,
+                     random_state=0, device="cpu").fit(X, y)  # scoring="loss" by default
+    scores = model.validation_scores_
+    assert len(scores) == model.n_iter_ < 60
+    assert scores[-1] < model.best_validation_score_ == max(scores) < 0
+    rng = check_random_state(0)
+    rng.randint(np.iinfo(np.int32).max)
+    _, (X_val, y_val, _, _) = model._split_validation(X, y, y, None, rng)
+    output = model.net_.forward_raw(model._validate_X(X_val, reset=False))
+    restored = model._validation_loss(output, y_val, None)
+    assert -restored == pytest.approx(model.best_validation_score_, abs=1e-7)
+
+
+def test_stochastic_weights_equal_repeated_rows_in_one_full_batch():
     X, y = make_survival_data(n_samples=200, random_state=0)
     reps = np.random.RandomState(0).randint(1, 4, size=200)
     kw = dict(hidden_layer_sizes=(8,), dropout=0.0, batch_size=1000, shuffle=True,
@@ -138,7 +156,7 @@ def test_stochastic_weights_equal_repeated_rows_with_a_shuffled_full_batch():
     with pytest.warns(UserWarning, match="batch_size"):
         weighted = DeepSurv(**kw).fit(X, y, sample_weight=reps)
         repeated = DeepSurv(**kw).fit(np.repeat(X, reps, axis=0), np.repeat(y, reps))
-    # one shuffled batch: Breslow's weighted likelihood is the repeated rows' likelihood
+    # one batch: Breslow's weighted likelihood is the repeated rows' likelihood
     # (measured differences 2.4e-7 in the risk scores, 8e-8 in the baseline)
     np.testing.assert_allclose(weighted.loss_curve_, repeated.loss_curve_, rtol=1e-5)
     np.testing.assert_allclose(weighted.predict(X), repeated.predict(X), atol=1e-5)

@@ -31,6 +31,7 @@ from skdeep.survival._discretize import (
 
 from ._survival_quality import baselines, ibs_times, integrated_brier, whas500_split
 
+PYCOX = "pycox==0.3.0 is in the test extra (pip install -e .[test]); these cross-checks need it"
 MODELS = [LogisticHazard, PMF, NMTLR, PCHazard]
 FAST = dict(hidden_layer_sizes=(32,), n_durations=10, max_iter=20,
             learning_rate_init=0.01, device="cpu")
@@ -60,7 +61,7 @@ def _random_targets(n=64, m=12, seed=0):
     (MTLRLoss, "nll_mtlr"),
 ])
 def test_losses_match_pycox(ours, theirs):
-    loss = pytest.importorskip("pycox.models.loss")
+    loss = pytest.importorskip("pycox.models.loss", reason=PYCOX)
     phi, index, event, _ = _random_targets()
     expected = getattr(loss, theirs)(phi, index, event.float(), reduction="none")
     got = ours().per_sample(phi, (index, event))
@@ -92,7 +93,7 @@ def test_rho_zero_is_pycox_censoring_at_the_previous_grid_point(ours, theirs):
 
 
 def test_pc_hazard_loss_matches_pycox():
-    loss = pytest.importorskip("pycox.models.loss")
+    loss = pytest.importorskip("pycox.models.loss", reason=PYCOX)
     phi, index, event, fraction = _random_targets()
     expected = loss.nll_pc_hazard_loss(phi, index, event.float(), fraction, reduction="none")
     got = PCHazardLoss().per_sample(phi, (index, event, fraction))
@@ -121,7 +122,7 @@ def test_losses_weighted_mean_and_no_event_batches(loss):
 # ------------------------------------------------------------------ time grid
 @pytest.mark.parametrize("scheme", ["quantiles", "equidistant"])
 def test_cuts_and_labels_match_pycox(scheme):
-    lt = pytest.importorskip("pycox.preprocessing.label_transforms")
+    lt = pytest.importorskip("pycox.preprocessing.label_transforms", reason=PYCOX)
     rng = np.random.RandomState(0)
     time = rng.exponential(5, size=300).round(2)
     event = rng.rand(300) < 0.6

@@ -238,7 +238,7 @@ def test_unfitted_model_raises_not_fitted(data):
     from sklearn.exceptions import NotFittedError
 
     X, _ = data
-    with pytest.raises(NotFittedError):
+    with pytest.raises(NotFittedError, match="instance is not fitted yet"):
         DeepSurv().predict_survival_function(X)
 
 
