@@ -19,9 +19,6 @@ import shutil
 import tempfile
 import warnings
 
-import matplotlib
-
-matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import numpy as np
 from sklearn.exceptions import ConvergenceWarning
@@ -82,4 +79,4 @@ else:
     ax2.legend()
     fig.tight_layout()
     fig.savefig("graph_cora.png", dpi=100)
-    plt.show()
+    print("figure saved to graph_cora.png")
