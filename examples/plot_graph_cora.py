@@ -28,6 +28,10 @@ from skdeep.graph import GraphNodeClassifier
 
 warnings.filterwarnings("ignore", category=ConvergenceWarning)  # fixed 200 epochs, as published
 
+# The test suite runs every example with SKDEEP_EXAMPLES_QUICK=1: fewer epochs.
+QUICK = os.environ.get("SKDEEP_EXAMPLES_QUICK") == "1"
+EPOCHS = 10 if QUICK else 200
+
 
 def load_cora():
     root = os.environ.get("SKDEEP_PLANETOID", "/work/shared/data/planetoid")
@@ -55,11 +59,12 @@ else:
     train, val, test = (ids[m.numpy()] for m in (cora.train_mask, cora.val_mask, cora.test_mask))
     y = cora.y.numpy()
 
-    gcn = GraphNodeClassifier(cora, random_state=0).fit(train, y[train])
+    gcn = GraphNodeClassifier(cora, max_iter=EPOCHS, random_state=0).fit(train, y[train])
     gat = GraphNodeClassifier(
-        cora, conv="gat", early_stopping=True, n_iter_no_change=100, random_state=0
+        cora, conv="gat", early_stopping=True, n_iter_no_change=100, max_iter=EPOCHS,
+        random_state=0,
     ).fit(train, y[train], X_val=val, y_val=y[val])
-    mlp = MLPClassifier(hidden_layer_sizes=(16,), alpha=1.0, max_iter=200, random_state=0)
+    mlp = MLPClassifier(hidden_layer_sizes=(16,), alpha=1.0, max_iter=EPOCHS, random_state=0)
     mlp.fit(cora.x.numpy()[train], y[train])
 
     results = {
