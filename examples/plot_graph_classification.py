@@ -29,7 +29,7 @@ from skdeep.graph import GraphClassifier
 
 warnings.filterwarnings("ignore", category=ConvergenceWarning)
 
-graphs, y = make_graph_classification(240, random_state=0)
+graphs, y = make_graph_classification(180, random_state=0)
 sizes = [g.num_nodes for g in graphs]
 print(f"{len(graphs)} graphs of {min(sizes)} to {max(sizes)} nodes, {y.mean():.0%} with a cycle")
 
@@ -48,8 +48,8 @@ print(f"node count only (logistic regression): accuracy {results['node count'].m
 
 # %%
 # Accuracy per pooling, and a few test graphs with the predicted class.
-clf = GraphClassifier(max_iter=30, random_state=0).fit(graphs[:180], y[:180])
-pred = clf.predict(graphs[180:])
+clf = GraphClassifier(max_iter=30, random_state=0).fit(graphs[:150], y[:150])
+pred = clf.predict(graphs[150:])
 fig = plt.figure(figsize=(10, 4))
 ax = fig.add_subplot(1, 2, 1)
 names = list(results)
@@ -59,12 +59,12 @@ ax.set_xticks(range(len(names)), [k.replace(" ", "\n") for k in names], fontsize
 ax.set_ylim(0.4, 1.02)
 ax.set_ylabel("3-fold accuracy")
 ax.set_title("Global pooling")
-for i, g in enumerate(graphs[180:186]):
+for i, g in enumerate(graphs[150:156]):
     sub = fig.add_subplot(2, 6, 4 + i + (3 if i >= 3 else 0))
     G = nx.Graph(g.edge_index.t().tolist())
     nx.draw(G, nx.kamada_kawai_layout(G), ax=sub, node_size=20,
             node_color="tab:red" if pred[i] else "tab:green")
-    sub.set_title(f"true {'cycle' if y[180 + i] else 'tree'}", fontsize=8)
+    sub.set_title(f"true {'cycle' if y[150 + i] else 'tree'}", fontsize=8)
 fig.suptitle("GraphClassifier: red = predicted to have a cycle")
 fig.tight_layout()
 fig.savefig("graph_classification.png", dpi=100)
