@@ -143,7 +143,6 @@ class _NodeGraphMixin(SharedGraphMixin):
             self._knn = KNNGraph(X, self.n_neighbors)
             self._data = self._knn.training_data()
             return np.arange(X.shape[0])
-        self._data = None  # the graph parameter may have changed since the last fit
         data = self._graph_data()
         if reset:
             self.n_features_in_ = 1
@@ -479,6 +478,8 @@ class GraphNodeClassifier(_NodeGraphMixin, ClassifierHead, BaseNeuralEstimator):
             The fitted estimator.
         """
         self._validate_params()
+        if self.graph is not None:
+            self._data = None  # the graph parameter may have changed since the last fit
         self._validation_input = self._check_validation_input(X_val, y_val)
         try:
             return self._fit(X, y, sample_weight=sample_weight, incremental=False)
