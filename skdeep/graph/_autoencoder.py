@@ -24,6 +24,7 @@ class _Identity(torch.nn.Module):
 class GraphAutoEncoder(
     SharedGraphMixin, ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseNeuralEstimator
 ):
+    _fixed_dtype = torch.float32  # graph features are float32 (see to_data)
     _parameter_constraints: dict = {
         **BaseNeuralEstimator._parameter_constraints,
         **GRAPH_CONSTRAINTS,

@@ -74,6 +74,7 @@ GRAPH_CONSTRAINTS = {
 
 
 class LinkPredictor(SharedGraphMixin, ClassifierMixin, BaseNeuralEstimator):
+    _fixed_dtype = torch.float32  # graph features are float32 (see to_data)
     _parameter_constraints: dict = {
         **BaseNeuralEstimator._parameter_constraints,
         **GRAPH_CONSTRAINTS,

@@ -51,6 +51,10 @@ _AUTO = StrOptions({"auto"})
 class _NodeGraphMixin(SharedGraphMixin):
     """Graph handling, node-id input and the GNN module, for node-level estimators."""
 
+    # node classifiers have a ``dtype`` parameter (see ``_initialize``), unlike the
+    # other graph estimators, which stay float32
+    _fixed_dtype = None
+
     _graph_constraints: dict = {
         "graph": "no_validation",
         "conv": [StrOptions(set(CONVS))],
@@ -143,7 +147,6 @@ class _NodeGraphMixin(SharedGraphMixin):
             self._knn = KNNGraph(X, self.n_neighbors)
             self._data = self._knn.training_data()
             return np.arange(X.shape[0])
-        self._data = None  # the graph parameter may have changed since the last fit
         data = self._graph_data()
         if reset:
             self.n_features_in_ = 1
@@ -479,6 +482,8 @@ class GraphNodeClassifier(_NodeGraphMixin, ClassifierHead, BaseNeuralEstimator):
             The fitted estimator.
         """
         self._validate_params()
+        if self.graph is not None:
+            self._data = None  # the graph parameter may have changed since the last fit
         self._validation_input = self._check_validation_input(X_val, y_val)
         try:
             return self._fit(X, y, sample_weight=sample_weight, incremental=False)

@@ -9,7 +9,7 @@ import pytest
 from sklearn.base import clone
 from sklearn.dummy import DummyClassifier
 from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import cross_val_score
+from sklearn.model_selection import GridSearchCV, cross_val_score
 from sklearn.pipeline import make_pipeline
 
 from skdeep.graph import GraphAutoEncoder
@@ -80,3 +80,14 @@ def test_bad_input(sbm):
     np.testing.assert_array_equal(ids, nodes)
     with pytest.raises(ValueError, match="integers"):
         gae.transform([[0.5]])
+
+
+def test_grid_search_over_the_encoder(sbm):
+    G, y, nodes = sbm
+    pipe = make_pipeline(_gae(G, max_iter=60), LogisticRegression())
+    search = GridSearchCV(pipe, {"graphautoencoder__hidden_layer_sizes": [(16, 8), (8,)]}, cv=2)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        search.fit(nodes, y)
+    assert search.best_score_ > 0.8
+    assert search.best_estimator_[0].graph is G
