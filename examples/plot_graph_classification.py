@@ -14,9 +14,6 @@ shows that the size of a graph does not give its class away.
 
 import warnings
 
-import matplotlib
-
-matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import networkx as nx
 import numpy as np
@@ -68,4 +65,4 @@ for i, g in enumerate(graphs[150:156]):
 fig.suptitle("GraphClassifier: red = predicted to have a cycle")
 fig.tight_layout()
 fig.savefig("graph_classification.png", dpi=100)
-plt.show()
+print("figure saved to graph_classification.png")

@@ -22,9 +22,6 @@ import shutil
 import tempfile
 import warnings
 
-import matplotlib
-
-matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import numpy as np
 import scipy.sparse as sp
@@ -121,4 +118,4 @@ ax.set_title(f"Hidden edges of {name}")
 ax.legend(loc="lower right")
 fig.tight_layout()
 fig.savefig("graph_link_prediction.png", dpi=100)
-plt.show()
+print("figure saved to graph_link_prediction.png")

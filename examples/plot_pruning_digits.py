@@ -15,9 +15,6 @@ export a genuinely smaller, faster network (``to_dense()``).
 
 import os
 
-import matplotlib
-
-matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import torch
 from sklearn.datasets import load_digits
@@ -81,4 +78,4 @@ PruningCurveDisplay.from_estimator(last_magnitude, ax=ax_steps, name="magnitude,
 ax_steps.set_title("one pruning run, step by step (training data)")
 fig.tight_layout()
 fig.savefig("pruning_digits.png", dpi=120)
-plt.show()
+print("figure saved to pruning_digits.png")

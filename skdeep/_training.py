@@ -324,13 +324,16 @@ class TrainingNet(NeuralNet):
         """Parameters penalised by ``alpha``/``l1``/``max_norm``: the weights.
 
         Biases and normalisation parameters (1-D tensors) are not penalised, as
-        in scikit-learn's MLP.  The list is looked up once per module.
+        in scikit-learn's MLP.  The list is looked up again whenever the module
+        or the optimizer changes (the pruner replaces layers, then rebuilds the
+        optimizer).
         """
+        key = (self.module_, getattr(self, "optimizer_", None))
         cached = self.__dict__.get("_weights_cache")
-        if cached is None or cached[0] is not self.module_:
+        if cached is None or cached[0] is not key[0] or cached[1] is not key[1]:
             weights = [p for p in self.module_.parameters() if p.ndim > 1]
-            cached = self.__dict__["_weights_cache"] = (self.module_, weights)
-        return cached[1]
+            cached = self.__dict__["_weights_cache"] = (*key, weights)
+        return cached[2]
 
     def batch_loss(self, output, yb, wb, n_batch, l2, l1, weights=None):
         """Criterion plus the L2/L1 penalties scaled as scikit-learn scales them.

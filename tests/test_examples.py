@@ -10,7 +10,7 @@ EXAMPLES = sorted((Path(__file__).resolve().parents[1] / "examples").glob("plot_
 
 
 @pytest.mark.parametrize("script", EXAMPLES, ids=[p.stem for p in EXAMPLES])
-def test_example_runs_and_saves_its_figure(script, monkeypatch, tmp_path):
+def test_example_runs_and_saves_its_figure(script, monkeypatch, tmp_path, capsys):
     matplotlib = pytest.importorskip("matplotlib")
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
@@ -24,5 +24,8 @@ def test_example_runs_and_saves_its_figure(script, monkeypatch, tmp_path):
     finally:
         plt.close("all")
     saved = list(tmp_path.glob("*.png"))
+    out = capsys.readouterr().out
+    if not saved and "skipping" in out:  # an example on data that is not on this machine
+        pytest.skip(out.strip().splitlines()[-1])
     assert saved, f"{script.name} saved no figure"
     assert all(p.stat().st_size > 10_000 for p in saved)

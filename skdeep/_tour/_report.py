@@ -27,8 +27,9 @@ th,td{padding:.3em .9em;border-bottom:1px solid #ddd;text-align:right}
 th:first-child,td:first-child{text-align:left}
 tr.baseline td{color:#555}tr.skdeep td:first-child{font-weight:600}
 section{border-top:2px solid #e4e4e4;margin-top:2em;padding-top:.5em}
-figure{display:inline-block;margin:.5em 1em .5em 0;vertical-align:top;max-width:100%}
-figure img{max-width:100%;border:1px solid #eee}figcaption{font-size:.9em;color:#444;max-width:640px}
+figure{display:inline-table;margin:.5em 1em .5em 0;vertical-align:top}
+figure img{max-width:100%;border:1px solid #eee}
+figcaption{display:table-caption;caption-side:bottom;font-size:.9em;color:#444;padding-top:.3em}
 .note{color:#7a4b00}
 """
 

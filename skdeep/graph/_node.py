@@ -51,6 +51,10 @@ _AUTO = StrOptions({"auto"})
 class _NodeGraphMixin(SharedGraphMixin):
     """Graph handling, node-id input and the GNN module, for node-level estimators."""
 
+    # node classifiers have a ``dtype`` parameter (see ``_initialize``), unlike the
+    # other graph estimators, which stay float32
+    _fixed_dtype = None
+
     _graph_constraints: dict = {
         "graph": "no_validation",
         "conv": [StrOptions(set(CONVS))],

@@ -1,7 +1,7 @@
 """Keeping masks enforced, and sparsity-inducing updates, without touching the training loop.
 
 * :class:`MaskEnforcer` zeroes the pruned entries before every forward pass
-  of the root module (a forward pre-hook), so every loss, gradient and
+  of the layers holding them (forward pre-hooks), so every loss, gradient and
   prediction sees the pruned network, whatever loop drives it (the estimator's
   own ``fit``, ``partial_fit``, L-BFGS or a validation pass).
 * :class:`ProximalStep` and :class:`ADMMPenalty` are skorch callbacks added
@@ -26,7 +26,11 @@ def apply_masks(params, masks):
 class MaskEnforcer:
     """Context manager: pruned entries stay zero during every forward pass inside.
 
-    ``masks`` (name -> bool tensor) may be replaced in place between steps.
+    A forward pre-hook on each layer that holds a masked parameter zeroes the
+    pruned entries before the layer runs, so even code that calls a
+    sub-network directly (Cox-Time's loss and baseline call ``module.g``) sees
+    the pruned weights. ``masks`` (name -> bool tensor) may be replaced in
+    place between steps.
     """
 
     def __init__(self, module, masks):
@@ -34,15 +38,35 @@ class MaskEnforcer:
         self.masks = masks
         self.params = dict(module.named_parameters())
 
-    def _hook(self, module, args):
-        apply_masks(self.params, self.masks)
+    def _hook(self, layer, args):
+        for name in self.owned.get(id(layer), ()):
+            mask = self.masks.get(name)
+            if mask is None:
+                continue
+            param = self.params[name]
+            with torch.no_grad():
+                # Write only when a pruned entry moved (after an optimizer step):
+                # an in-place write between two forwards of one batch (Cox-Time
+                # evaluates g several times) would break autograd.
+                if param.masked_fill(mask, 0).any():
+                    param.mul_(mask.to(param.dtype))
 
     def __enter__(self):
-        self.handle = self.module.register_forward_pre_hook(self._hook)
+        self.owned = {}
+        self.handles = []
+        for prefix, layer in self.module.named_modules():
+            owned = [
+                f"{prefix}.{p}" if prefix else p
+                for p, _ in layer.named_parameters(recurse=False)
+            ]
+            if owned:
+                self.owned[id(layer)] = owned
+                self.handles.append(layer.register_forward_pre_hook(self._hook))
         return self
 
     def __exit__(self, *exc):
-        self.handle.remove()
+        for handle in self.handles:
+            handle.remove()
         apply_masks(self.params, self.masks)
 
 

@@ -207,8 +207,8 @@ default='magnitude'
 
     Notes
     -----
-    Masks are enforced by a forward pre-hook on the network while it
-    fine-tunes, so the estimator's own training loop (``partial_fit`` one
+    Masks are enforced by forward pre-hooks on the pruned layers while the
+    network fine-tunes, so the estimator's own training loop (``partial_fit`` one
     epoch at a time, or a warm-started ``fit``) runs unchanged and every
     loss, gradient and prediction sees the pruned network. A pickled pruner
     stores unstructured-pruned weights sparsely (a bitmap and the kept
@@ -393,11 +393,12 @@ default='magnitude'
             est = copy.deepcopy(self.estimator)
         else:
             est = clone(self.estimator).fit(X, y, **fit_params)
+        for stale in ("masks_", "ranks_", "admm_residual_", "_sparse_storage"):
+            self.__dict__.pop(stale, None)  # from an earlier fit with another method
         self._data = (X, y, fit_params)
         try:
             module = est.net_.module_
             self.n_params_ = _count(module.parameters())
-            self._base = {n: w.numel() for n, w in prunable_weights(module).items()}
             self.pruning_history_ = []
             self._record(est, 0, 0.0)
             if self.method == "low_rank":
@@ -665,7 +666,7 @@ default='magnitude'
     def _n_features_out(self):
         check_is_fitted(self)
         module = self.estimator_.net_.module_
-        return output_layer(module).in_features
+        return _output_layer(module).in_features
 
     def get_feature_names_out(self, input_features=None):
         """Names of :meth:`transform`'s columns: ``networkpruner0``, ``networkpruner1``, ...
@@ -717,7 +718,7 @@ default='magnitude'
         return tags
 
 
-def output_layer(module):
+def _output_layer(module):
     out = getattr(module, "output", None)
     if isinstance(out, torch.nn.Linear):
         return out

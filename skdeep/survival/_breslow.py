@@ -1,7 +1,6 @@
 """Breslow's estimator of the cumulative baseline hazard (sample-weighted)."""
 
 import numpy as np
-from scipy.special import logsumexp
 
 __all__ = ["breslow_log_increments", "cumulative_log_hazard", "check_finite_hazard"]
 

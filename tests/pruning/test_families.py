@@ -9,6 +9,8 @@ from skdeep.datasets import make_survival_data
 from skdeep.pruning import NetworkPruner
 from skdeep.survival import DeepSurv, LogisticHazard
 
+from .._all_estimators import FACTORIES, IDS, fit_data
+
 CNN = dict(conv_channels=(8, 16), hidden_layer_sizes=(32,), max_iter=8, random_state=0,
            device="cpu")
 
@@ -91,3 +93,37 @@ def test_discrete_time_model_is_pruned(survival):
     pruner = NetworkPruner(model, sparsity=0.8, n_steps=2, fine_tune_epochs=6).fit(X, y)
     assert pruner.score(X_test, y_test) > 0.6
     assert pruner.predict_survival_function(X_test[:2], return_array=True).shape[0] == 2
+
+
+@pytest.mark.parametrize("name", IDS)
+def test_every_estimator_can_be_pruned(name):
+    """Magnitude pruning of every public estimator: masks hold, predictions delegate."""
+    X, y = fit_data(name, n_samples=60)
+    pruner = NetworkPruner(FACTORIES[name](), sparsity=0.5, n_steps=2, fine_tune_epochs=2)
+    pruner.fit(X, y)
+    weights = dict(pruner.estimator_.net_.module_.named_parameters())
+    assert pruner.masks_
+    for param, mask in pruner.masks_.items():
+        assert np.all(weights[param].detach().numpy()[~mask] == 0), param
+    np.testing.assert_array_equal(pruner.predict(X[:5]), pruner.estimator_.predict(X[:5]))
+    assert np.isfinite(pruner.score(X, y))
+
+
+def test_graph_node_classifier_is_pruned_by_magnitude():
+    import networkx as nx
+
+    from skdeep.graph import GraphNodeClassifier
+
+    G = nx.karate_club_graph()
+    clubs = np.array([G.nodes[v]["club"] for v in G.nodes])
+    clf = GraphNodeClassifier(G, default_features="one_hot", random_state=0, device="cpu")
+    ids = np.arange(34)
+    pruner = NetworkPruner(clf, sparsity=0.5, n_steps=2, fine_tune_epochs=4)
+    pruner.fit(ids[::2], clubs[::2])
+    # the weights of the message-passing layers (torch-geometric Linear) are pruned
+    assert set(pruner.masks_) == {"gnn.convs.0.lin.weight", "gnn.convs.1.lin.weight"}
+    assert pruner.sparsity_ == pytest.approx(0.5, abs=0.02)
+    assert pruner.score(ids[1::2], clubs[1::2]) > 0.8
+    with pytest.raises(ValueError, match="GraphNodeClassifier's network .* has none that "
+                                         "skdeep can remove"):
+        NetworkPruner(clf, method="structured", fine_tune_epochs=1).fit(ids[::2], clubs[::2])

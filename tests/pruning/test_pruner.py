@@ -210,3 +210,13 @@ def test_regressor_is_wrapped(split):
     assert pruner.predict(X_test).shape == (len(X_test),)
     assert pruner.score(X_test, y_test) >= dense.score(X_test, y_test) - 0.05
     assert not hasattr(pruner, "predict_proba")
+
+
+def test_refit_with_another_method_pickles(dense, split):
+    X_train, X_test, y_train, _ = split
+    pruner = NetworkPruner(dense, sparsity=0.5, fine_tune_epochs=1, n_steps=1, prefit=True)
+    pruner.fit(X_train, y_train)
+    pruner.set_params(method="structured").fit(X_train, y_train)
+    restored = pickle.loads(pickle.dumps(pruner))
+    np.testing.assert_array_equal(restored.predict(X_test), pruner.predict(X_test))
+    assert set(restored.masks_) == {"hidden.0", "hidden.2"}
