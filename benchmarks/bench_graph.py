@@ -25,15 +25,15 @@ resident memory of the process (each configuration in its own process) and test
 accuracy.
 
 Cora is read from ``--data`` (default ``$SKDEEP_PLANETOID`` or
-``/work/shared/data/planetoid``), copied to a temporary folder first.
+``../shared/data/planetoid`` beside the repository), copied to a temporary folder first.
 """
 
 import argparse
 import json
 import os
+from pathlib import Path
 import resource
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -43,7 +43,10 @@ import warnings
 import numpy as np
 import torch
 
-DEFAULT_DATA = os.environ.get("SKDEEP_PLANETOID", "/work/shared/data/planetoid")
+# The project's shared data folder sits beside the repository (../shared).
+SHARED_PLANETOID = Path(__file__).resolve().parents[2] / "shared" / "data" / "planetoid"
+
+DEFAULT_DATA = os.environ.get("SKDEEP_PLANETOID", str(SHARED_PLANETOID))
 
 
 # ---------------------------------------------------------------- Cora

@@ -10,13 +10,14 @@ adjacency matrix as targets, which sampled negatives need longer to match).  Rep
 and the fit time of both in the same run (ratio skdeep / bare).  The published
 GAE figures are AUC 91.0 and AP 92.0.
 
-Cora is read from ``--data`` (default ``/work/shared/data/planetoid``), copied
+Cora is read from ``--data`` (default ``../shared/data/planetoid`` beside the repository), copied
 to a temporary folder first.  Run ``python benchmarks/bench_graph_link.py`` or
 ``python -m skdeep bench graph-link [--seeds 10]``.  :func:`run_link` is the
 entry point other scripts (``bench_graph.py``) may call.
 """
 
 import argparse
+import os
 import shutil
 import tempfile
 import time
@@ -26,7 +27,10 @@ from pathlib import Path
 import numpy as np
 import torch
 
-DEFAULT_DATA = "/work/shared/data/planetoid"
+# The project's shared data folder sits beside the repository (../shared).
+SHARED_PLANETOID = Path(__file__).resolve().parents[2] / "shared" / "data" / "planetoid"
+
+DEFAULT_DATA = os.environ.get("SKDEEP_PLANETOID", str(SHARED_PLANETOID))
 EPOCHS, LR, SIZES = 400, 0.01, (32, 16)
 
 

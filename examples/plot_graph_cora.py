@@ -20,6 +20,7 @@ import os
 import shutil
 import tempfile
 import warnings
+from pathlib import Path
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -27,6 +28,9 @@ from sklearn.exceptions import ConvergenceWarning
 
 from skdeep import MLPClassifier
 from skdeep.graph import GraphNodeClassifier
+
+# The project's shared data folder sits beside the repository (../shared).
+SHARED_PLANETOID = Path(__file__).resolve().parents[2] / "shared" / "data" / "planetoid"
 
 warnings.filterwarnings("ignore", category=ConvergenceWarning)  # fixed 200 epochs, as published
 
@@ -36,7 +40,7 @@ EPOCHS = 10 if QUICK else 200
 
 
 def load_cora():
-    root = os.environ.get("SKDEEP_PLANETOID", "/work/shared/data/planetoid")
+    root = os.environ.get("SKDEEP_PLANETOID", str(SHARED_PLANETOID))
     raw = os.path.join(root, "Cora", "raw")
     if not os.path.isdir(raw):
         return None

@@ -21,6 +21,7 @@ import os
 import shutil
 import tempfile
 import warnings
+from pathlib import Path
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -34,9 +35,12 @@ from skdeep.graph import LinkPredictor
 
 warnings.filterwarnings("ignore", category=ConvergenceWarning)  # a fixed number of epochs
 
+# The project's shared data folder sits beside the repository (../shared).
+SHARED_PLANETOID = Path(__file__).resolve().parents[2] / "shared" / "data" / "planetoid"
+
 
 def load_cora():
-    root = os.environ.get("SKDEEP_PLANETOID", "/work/shared/data/planetoid")
+    root = os.environ.get("SKDEEP_PLANETOID", str(SHARED_PLANETOID))
     if not os.path.isdir(os.path.join(root, "Cora", "raw")):
         return None
     import torch_geometric.transforms as T
