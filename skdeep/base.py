@@ -15,6 +15,7 @@ a 2-D feature matrix.
 
 import copy
 import math
+import sys
 import time
 import warnings
 from numbers import Integral, Real
@@ -64,8 +65,6 @@ def _doc_link_params(estimator):
     documented there; the others under their sub-package
     (``skdeep.survival.DeepSurv``), never under a private module.
     """
-    import sys
-
     cls = type(estimator)
     parts = cls.__module__.split(".")
     public = []
@@ -454,7 +453,7 @@ class BaseNeuralEstimator(BaseEstimator):
                     input_noise=self.input_noise,
                 )
                 first_loss = loss if first_loss is None else first_loss
-                if not math.isfinite(loss) or loss > _BLOW_UP * max(first_loss, 1e-12):
+                if _diverged(loss, first_loss):
                     if val is not None and self._best_state is not None:
                         diverged = loss
                         break
@@ -527,8 +526,8 @@ class BaseNeuralEstimator(BaseEstimator):
         """Hook: refuse validation sets the score cannot use (survival: no events)."""
 
     def _check_finite_loss(self, loss, first_loss=None):
-        blown_up = first_loss is not None and loss > _BLOW_UP * max(first_loss, 1e-12)
-        if not np.isfinite(loss) or blown_up:
+        blown_up = first_loss is not None and math.isfinite(loss) and _diverged(loss, first_loss)
+        if not math.isfinite(loss) or blown_up:
             if not self._parameters_finite():
                 self._raise_non_finite_weights()
             what = f"became {loss}" if not blown_up else f"grew from {first_loss:.4g} to {loss:.4g}"
@@ -671,6 +670,11 @@ class BaseNeuralEstimator(BaseEstimator):
         tags = super().__sklearn_tags__()
         tags.non_deterministic = self.device not in ("cpu",) and torch.cuda.is_available()
         return tags
+
+
+def _diverged(loss, first_loss):
+    """Whether an epoch's loss is non-finite or has blown up past its first epoch's."""
+    return not math.isfinite(loss) or loss > _BLOW_UP * max(first_loss, 1e-12)
 
 
 def _record_epochs(history, rows):
