@@ -9,6 +9,7 @@ embeddings (Kipf & Welling's graph auto-encoder when ``decoder="dot"``).
 from numbers import Integral, Real
 
 import numpy as np
+from scipy.special import expit
 import torch
 from sklearn.base import ClassifierMixin
 from sklearn.metrics import roc_auc_score
@@ -318,7 +319,7 @@ class LinkPredictor(SharedGraphMixin, ClassifierMixin, BaseNeuralEstimator):
         proba : ndarray of shape (n_pairs, 2)
             Columns in the order of ``classes_ = [0, 1]``.
         """
-        p = 1.0 / (1.0 + np.exp(-self.decision_function(X)))
+        p = expit(self.decision_function(X))
         return np.column_stack([1 - p, p])
 
     def predict(self, X):
