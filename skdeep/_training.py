@@ -33,6 +33,7 @@ with warnings.catch_warnings():
     from skorch import NeuralNet
     from skorch.callbacks import Callback, EpochTimer, PrintLog
 
+from ._dense_backprop import plan_for
 from ._losses import divide_by_weight
 
 __all__ = [
@@ -283,6 +284,10 @@ class TrainingNet(NeuralNet):
     scores and history attributes are the estimator's business.
     """
 
+    #: Train plain dense networks by hand-written backpropagation
+    #: (:mod:`skdeep._dense_backprop`) where it applies; False always uses autograd.
+    dense_backprop = True
+
     def get_default_callbacks(self):
         return [
             ("epoch_timer", EpochTimer()),
@@ -318,6 +323,25 @@ class TrainingNet(NeuralNet):
             if p.is_floating_point():
                 return p.dtype
         return torch.float32
+
+    def __getstate__(self):
+        state = super().__getstate__()
+        state.pop("_dense_plan_cache", None)  # rebuilt on use; holds torch ops
+        return state
+
+    def dense_plan(self):
+        """The :class:`~skdeep._dense_backprop.DenseBackprop` of this module, or None.
+
+        Looked up again whenever the module, criterion or optimizer changes.
+        """
+        if not self.dense_backprop:
+            return None
+        key = (self.module_, self.criterion_, getattr(self, "optimizer_", None))
+        cached = self.__dict__.get("_dense_plan_cache")
+        if cached is None or any(a is not b for a, b in zip(cached[0], key)):
+            plan = None if key[2] is None else plan_for(*key)
+            cached = self.__dict__["_dense_plan_cache"] = (key, plan)
+        return cached[1]
 
     # ------------------------------------------------------------------ loss
     def weight_parameters(self):
@@ -439,6 +463,11 @@ class TrainingNet(NeuralNet):
         bounds = batch_bounds(n, batch_size, merge_single_tail=self.has_batch_norm())
         # A single batch holding every row needs no shuffling: the loss is a mean.
         perm = torch.randperm(n, device=device) if shuffle and len(bounds) > 1 else None
+        plain = not (notify or input_noise or l1 or max_norm is not None)
+        fast = self.dense_plan() if plain and (l2_as_decay or not l2) else None
+        if fast is not None:
+            mean = fast.run_epoch(X, y, w, bounds, perm, l2, lambda d, i: take(d, i, device))
+            return float(mean)  # the epoch's one host synchronisation
         weights = self.weight_parameters() if (l2 or l1 or max_norm is not None) else None
         as_decay = l2_as_decay and bool(l2) and w is None and not l1
         penalty = 0.0
