@@ -43,7 +43,7 @@ from torch import nn
 from ._layers import MLPModule
 from ._losses import BinaryLogLoss, LogLoss, SquaredError, divide_by_weight
 
-__all__ = ["DenseBackprop", "plan_for"]
+__all__ = ["DenseBackprop", "plan_for", "has_hooks"]
 
 _threshold_backward = torch.ops.aten.threshold_backward.default
 _tanh_backward = torch.ops.aten.tanh_backward.default
@@ -58,14 +58,9 @@ _ACTIVATIONS = {
 }
 
 
-def _has_hooks(module):
-    hooks = (
-        "_forward_pre_hooks",
-        "_forward_hooks",
-        "_backward_hooks",
-        "_backward_pre_hooks",
-        "_state_dict_pre_hooks",
-    )
+def has_hooks(module):
+    """Whether a hook (global, or on ``module`` or a sub-module) would see its forward pass."""
+    hooks = ("_forward_pre_hooks", "_forward_hooks", "_backward_hooks", "_backward_pre_hooks")
     global_hooks = (
         nn.modules.module._global_forward_pre_hooks,
         nn.modules.module._global_forward_hooks,
@@ -74,12 +69,12 @@ def _has_hooks(module):
     )
     if any(global_hooks):
         return True
-    return any(getattr(m, name, None) for m in module.modules() for name in hooks[:4])
+    return any(getattr(m, name, None) for m in module.modules() for name in hooks)
 
 
 def _layers(module):
     """``[(linear, forward, backward), ...]`` of an eligible module's hidden layers, or None."""
-    if type(module) is not MLPModule or _has_hooks(module):
+    if type(module) is not MLPModule:
         return None
     if type(module.output) is not nn.Linear or module.output.bias is None:
         return None
@@ -227,6 +222,13 @@ class DenseBackprop:
             SquaredError: _squared_error,
         }[type(criterion)]
 
+    def holds_parameters_of(self, module):
+        """Whether ``module`` still has exactly the parameters this plan updates."""
+        params = list(module.parameters())
+        return len(params) == len(self.params) and all(
+            a is b for a, b in zip(params, self.params)
+        )
+
     def batch(self, xb, yb, wb, m, l2):
         """One step on a batch of ``m`` rows; returns ``(loss, squared weight norm)`` tensors."""
         acts = [xb]
@@ -346,7 +348,11 @@ def _squared_error(z, yb, wb, m):
 
 
 def plan_for(module, criterion, optimizer):
-    """A :class:`DenseBackprop` for this module, criterion and optimizer, or None."""
+    """A :class:`DenseBackprop` for this module, criterion and optimizer, or None.
+
+    Hooks are not looked at here: they can come and go after the plan is made,
+    so the caller checks :func:`has_hooks` before each epoch.
+    """
     if type(criterion) not in (LogLoss, BinaryLogLoss, SquaredError):
         return None
     if any(not p.requires_grad or not p.is_floating_point() for p in module.parameters()):

@@ -33,7 +33,7 @@ with warnings.catch_warnings():
     from skorch import NeuralNet
     from skorch.callbacks import Callback, EpochTimer, PrintLog
 
-from ._dense_backprop import plan_for
+from ._dense_backprop import has_hooks, plan_for
 from ._losses import divide_by_weight
 
 __all__ = [
@@ -332,15 +332,23 @@ class TrainingNet(NeuralNet):
     def dense_plan(self):
         """The :class:`~skdeep._dense_backprop.DenseBackprop` of this module, or None.
 
-        Looked up again whenever the module, criterion or optimizer changes.
+        Made again whenever the module, criterion, optimizer or the module's
+        parameters change; None while a hook watches the module (the pruner
+        keeps its masks with forward pre-hooks, which the fast path would skip).
         """
         if not self.dense_backprop:
             return None
         key = (self.module_, self.criterion_, getattr(self, "optimizer_", None))
         cached = self.__dict__.get("_dense_plan_cache")
-        if cached is None or any(a is not b for a, b in zip(cached[0], key)):
+        if (
+            cached is None
+            or any(a is not b for a, b in zip(cached[0], key))
+            or (cached[1] is not None and not cached[1].holds_parameters_of(self.module_))
+        ):
             plan = None if key[2] is None else plan_for(*key)
             cached = self.__dict__["_dense_plan_cache"] = (key, plan)
+        if cached[1] is None or has_hooks(self.module_):
+            return None
         return cached[1]
 
     # ------------------------------------------------------------------ loss
