@@ -10,7 +10,8 @@ it, the way scikit-learn's ``_backprop`` does: for a
 scikit-learn's activations (identity, logistic, tanh, relu), and a criterion of
 :mod:`skdeep._losses` whose output gradient has a closed form
 (:class:`~skdeep._losses.LogLoss`, :class:`~skdeep._losses.BinaryLogLoss`,
-:class:`~skdeep._losses.SquaredError`), one step is
+:class:`~skdeep._losses.SquaredError`, :class:`~skdeep._losses.PoissonLoss`),
+one step is
 
 .. math::
 
@@ -41,7 +42,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from ._layers import MLPModule
-from ._losses import BinaryLogLoss, LogLoss, SquaredError, divide_by_weight
+from ._losses import BinaryLogLoss, LogLoss, PoissonLoss, SquaredError, divide_by_weight
 
 __all__ = ["DenseBackprop", "plan_for", "has_hooks"]
 
@@ -220,6 +221,7 @@ class DenseBackprop:
             LogLoss: _log_loss,
             BinaryLogLoss: _binary_log_loss,
             SquaredError: _squared_error,
+            PoissonLoss: _poisson,
         }[type(criterion)]
 
     def holds_parameters_of(self, module):
@@ -347,13 +349,20 @@ def _squared_error(z, yb, wb, m):
     return loss, residual.mul_(_row_scale(wb, m, k))
 
 
+def _poisson(z, yb, wb, m):
+    """Half Poisson deviance with a log link, summed over outputs."""
+    mu = z.exp()
+    per_sample = (torch.xlogy(yb, yb) - yb * z - yb + mu).sum(1)
+    return _weighted(per_sample, wb), mu.sub_(yb).mul_(_row_scale(wb, m))
+
+
 def plan_for(module, criterion, optimizer):
     """A :class:`DenseBackprop` for this module, criterion and optimizer, or None.
 
     Hooks are not looked at here: they can come and go after the plan is made,
     so the caller checks :func:`has_hooks` before each epoch.
     """
-    if type(criterion) not in (LogLoss, BinaryLogLoss, SquaredError):
+    if type(criterion) not in (LogLoss, BinaryLogLoss, SquaredError, PoissonLoss):
         return None
     if any(not p.requires_grad or not p.is_floating_point() for p in module.parameters()):
         return None

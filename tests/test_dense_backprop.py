@@ -116,6 +116,16 @@ def test_squared_error_trains_as_autograd(monkeypatch, count_fast_batches):
     )
 
 
+def test_poisson_trains_as_autograd(monkeypatch, count_fast_batches):
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(200, 5))
+    y = rng.poisson(np.exp(0.5 * X[:, 0]))
+    w = rng.uniform(0, 2, len(y))
+    make = _reg(loss="poisson", batch_size=64)
+    _assert_same_training(make, X, y, monkeypatch, count_fast_batches)
+    _assert_same_training(make, X, y, monkeypatch, count_fast_batches, sample_weight=w)
+
+
 def test_sparse_float32_and_early_stopping_train_as_autograd(
     digits, monkeypatch, count_fast_batches
 ):
