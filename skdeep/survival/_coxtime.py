@@ -220,7 +220,8 @@ class CoxTime(SurvivalHead, BaseNeuralEstimator):
 
         Deterministic (the training loss samples its controls): for each event
         ``i``, ``log sum_{T_j >= T_i} w_j e^{g(x_j, T_i)} - g(x_i, T_i)``,
-        averaged with the events' weights.
+        summed with the events' weights and divided by the total weight (the
+        training loss's normalisation).
         """
         time, event = y["time"], y["event"] > 0
         w = np.ones(len(time)) if sample_weight is None else np.asarray(sample_weight)
@@ -230,7 +231,7 @@ class CoxTime(SurvivalHead, BaseNeuralEstimator):
             log_w = np.log(w)[:, None]
         log_risk_set = logsumexp(np.where(at_risk, g + log_w, -np.inf), axis=0)
         per_event = log_risk_set - g[event, np.arange(event.sum())]
-        return float(np.sum(w[event] * per_event) / np.sum(w[event]))
+        return float(np.sum(w[event] * per_event) / np.sum(w))
 
     def _score_output(self, output, y, sample_weight):
         if self.scoring == "loss":
@@ -254,11 +255,14 @@ CoxTime.__doc__ = f"""Cox-Time: relative risk with time as an input (Kvamme et a
 
     .. math::
 
-        -\\ell = \\frac{{1}}{{n_{{\\text{{events}}}}}}\\sum_{{i:\\delta_i=1}}
+        -\\ell = \\frac{{1}}{{n}}\\sum_{{i:\\delta_i=1}}
             \\log\\Big(1 + \\sum_{{j \\in \\tilde R_i}} e^{{g(x_j, T_i) - g(x_i, T_i)}}\\Big)
 
-    (see :class:`skdeep.survival._losses.CoxTimeLoss`; controls are drawn
-    within the mini-batch, a uniform sample of the training set).  After
+    over the :math:`n` samples (see :class:`skdeep.survival._losses.CoxTimeLoss`;
+    controls are drawn within the mini-batch, a uniform sample of the training
+    set). Dividing by the number of samples, not of cases, is what
+    :class:`DeepSurv`'s partial likelihood does, so ``alpha`` is the same
+    prior in both.  After
     training, the Breslow-type estimator of the paper gives the baseline hazard
     on the whole training set,
     :math:`\\Delta\\hat H_0(t_k) = d_k / \\sum_{{j \\in R(t_k)}} e^{{g(x_j, t_k)}}`,
