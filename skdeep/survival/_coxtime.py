@@ -16,6 +16,7 @@ from ._docs import TRAINING_PARAMS
 from ._head import SCORINGS, SurvivalHead
 from ._losses import CoxTimeLoss
 from ._modules import CoxTimeModule
+from ._penalty import ALPHA_SCALINGS
 
 __all__ = ["CoxTime"]
 
@@ -31,6 +32,7 @@ class CoxTime(SurvivalHead, BaseNeuralEstimator):
         "solver": [StrOptions(SOLVERS - {"lbfgs"})],
         "n_controls": [Interval(Integral, 1, None, closed="left")],
         "scoring": [StrOptions(set(SCORINGS))],
+        "alpha_scaling": [StrOptions(set(ALPHA_SCALINGS)), None],
     }
 
     def __init__(
@@ -41,6 +43,7 @@ class CoxTime(SurvivalHead, BaseNeuralEstimator):
         n_controls=1,
         solver="adam",
         alpha=1.0,
+        alpha_scaling="events",
         batch_size="auto",
         learning_rate="constant",
         learning_rate_init=0.001,
@@ -105,9 +108,13 @@ class CoxTime(SurvivalHead, BaseNeuralEstimator):
         )
         self.n_controls = n_controls
         self.scoring = scoring
+        self.alpha_scaling = alpha_scaling
 
     # ------------------------------------------------------------ base hooks
     def _prepare_target(self, y, *, first_pass, incremental, classes=None):
+        super()._prepare_target(
+            y, first_pass=first_pass, incremental=incremental, classes=classes
+        )
         if first_pass or not hasattr(self, "time_mean_"):
             event_times = y["time"][y["event"]]
             self.time_mean_ = float(event_times.mean())
@@ -294,6 +301,14 @@ CoxTime.__doc__ = f"""Cox-Time: relative risk with time as an input (Kvamme et a
     time_mean_, time_scale_ : float
         Standardisation of the time input.
 
+    alpha_ : float
+        The L2 penalty used by ``fit``: ``alpha`` adapted to the number of
+        events by ``alpha_scaling``.
+
+    n_events_ : int
+        Number of training samples with an event (what ``alpha_`` is adapted
+        to).
+
     loss_, loss_curve_, best_loss_, validation_scores_, best_validation_score_, \
 n_iter_, t_, n_features_in_, feature_names_in_, net_, history_
         As in :class:`skdeep.MLPRegressor`.
@@ -305,8 +320,9 @@ n_iter_, t_, n_features_in_, feature_names_in_, net_, history_
     Notes
     -----
     Defaults differing from the MLPs: ``max_iter=100``, ``dropout=0.2``,
-    ``alpha=1.0``. With ``early_stopping`` the validation score is the
-    negated partial likelihood of the held-out split with *every* control of
+    ``alpha=1.0``, tightened below 10 events per feature
+    (``alpha_scaling='events'``). With ``early_stopping`` the validation score
+    is the negated partial likelihood of the held-out split with *every* control of
     each risk set (deterministic, unlike the sampled training loss;
     ``scoring='loss'``), or Harrell's C of :math:`g(x, t)` averaged over five
     quantiles of the training event times (``scoring='concordance'``; the

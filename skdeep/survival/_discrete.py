@@ -30,6 +30,7 @@ from ._discretize import (
 )
 from ._docs import GRID_TRAINING_PARAMS
 from ._head import SCORINGS, SurvivalHead
+from ._penalty import ALPHA_SCALINGS
 
 __all__ = ["LogisticHazard", "PMF", "NMTLR", "PCHazard"]
 
@@ -80,6 +81,7 @@ class _TimeGridModel(SurvivalHead, DenseNetworkMixin, BaseNeuralEstimator):
         **BaseNeuralEstimator._parameter_constraints,
         "n_durations": [Interval(Integral, 2, None, closed="left"), StrOptions({"auto"})],
         "scoring": [StrOptions(set(SCORINGS))],
+        "alpha_scaling": [StrOptions(set(ALPHA_SCALINGS)), None],
         "scheme": [StrOptions(set(SCHEMES))],
         "interpolation": [StrOptions(set(INTERPOLATIONS))],
     }
@@ -99,6 +101,7 @@ class _TimeGridModel(SurvivalHead, DenseNetworkMixin, BaseNeuralEstimator):
         interpolation="constant_density",
         solver="adam",
         alpha=1.0,
+        alpha_scaling="events",
         batch_size="auto",
         learning_rate="constant",
         learning_rate_init=0.001,
@@ -163,11 +166,15 @@ class _TimeGridModel(SurvivalHead, DenseNetworkMixin, BaseNeuralEstimator):
         )
         self.n_durations = n_durations
         self.scoring = scoring
+        self.alpha_scaling = alpha_scaling
         self.scheme = scheme
         self.interpolation = interpolation
 
     # ------------------------------------------------------------ target
     def _prepare_target(self, y, *, first_pass, incremental, classes=None):
+        super()._prepare_target(
+            y, first_pass=first_pass, incremental=incremental, classes=classes
+        )
         if first_pass or not hasattr(self, "cuts_"):
             auto = self.n_durations == "auto"
             n = auto_n_durations(y["time"], y["event"]) if auto else self.n_durations
@@ -306,6 +313,7 @@ class PCHazard(_TimeGridModel):
         interpolation="constant_hazard",
         solver="adam",
         alpha=1.0,
+        alpha_scaling="events",
         batch_size="auto",
         learning_rate="constant",
         learning_rate_init=0.001,
@@ -343,6 +351,7 @@ class PCHazard(_TimeGridModel):
             interpolation=interpolation,
             solver=solver,
             alpha=alpha,
+            alpha_scaling=alpha_scaling,
             batch_size=batch_size,
             learning_rate=learning_rate,
             learning_rate_init=learning_rate_init,
@@ -450,6 +459,14 @@ _GRID_ATTRIBUTES = """
 
     n_outputs_ : int
         Width of the network's output layer.
+
+    alpha_ : float
+        The L2 penalty used by ``fit``: ``alpha`` adapted to the number of
+        events by ``alpha_scaling``.
+
+    n_events_ : int
+        Number of training samples with an event (what ``alpha_`` is adapted
+        to).
 
     n_features_in_ : int
         Number of features seen during fit.

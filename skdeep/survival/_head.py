@@ -33,6 +33,7 @@ from sksurv.metrics import concordance_index_censored
 from sksurv.util import check_y_survival
 
 from .._training import as_tensor
+from ._penalty import events_adapted_alpha
 
 __all__ = ["SurvivalHead", "SurvivalStepFunction", "step_functions", "event_and_time"]
 
@@ -158,7 +159,26 @@ class SurvivalHead(SurvivalAnalysisMixin):
         return out
 
     def _prepare_target(self, y, *, first_pass, incremental, classes=None):
-        """Hook for fitted target attributes (time grids, scalers); none by default."""
+        """Fitted target attributes (time grids, scalers). Here: ``n_events_``
+        and the L2 penalty ``alpha_`` (:func:`events_adapted_alpha` with
+        ``alpha_scaling='events'``, else ``alpha``). Models overriding this
+        hook call ``super()`` first."""
+        self.n_events_ = int(np.count_nonzero(y["event"]))
+        if getattr(self, "alpha_scaling", None) == "events":
+            self.alpha_ = events_adapted_alpha(self.alpha, self.n_events_, self.n_features_in_)
+        else:
+            self.alpha_ = float(self.alpha)
+
+    def _penalties(self):
+        """``(l2, l1)``: the events-adapted ``alpha_`` in place of ``alpha``."""
+        return (0.0 if self.solver == "adamw" else self.alpha_), self.l1
+
+    def _optimizer(self):
+        """The base's optimizer, with ``alpha_`` as AdamW's weight decay."""
+        cls, kwargs = super()._optimizer()
+        if "weight_decay" in kwargs:
+            kwargs["weight_decay"] = self.alpha_
+        return cls, kwargs
 
     def _encode_target(self, y):
         """``(time, event)`` as float64 arrays (the training path casts them to the
