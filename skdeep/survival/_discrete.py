@@ -289,6 +289,16 @@ class NMTLR(PMF):
         # get m times the gradient of the last and overfit first.
         return 1.0 / self.n_outputs_
 
+    def _prepare_target(self, y, *, first_pass, incremental, classes=None):
+        super()._prepare_target(
+            y, first_pass=first_pass, incremental=incremental, classes=classes
+        )
+        # The outputs enter the logits multiplied by 1/m, so the weights are m
+        # times those of a PMF network with the same logits and a penalty on
+        # them acts m times as strongly: divided by m, alpha means what it
+        # means for PMF.
+        self.alpha_ = self.alpha_ * self._scale()
+
     def _build_criterion(self):
         return MTLRLoss(scale=self._scale())
 
@@ -462,7 +472,8 @@ _GRID_ATTRIBUTES = """
 
     alpha_ : float
         The L2 penalty used by ``fit``: ``alpha`` adapted to the number of
-        events by ``alpha_scaling``.
+        events by ``alpha_scaling`` (for :class:`NMTLR` also divided by
+        the grid size, see there).
 
     n_events_ : int
         Number of training samples with an event (what ``alpha_`` is adapted
@@ -603,7 +614,12 @@ _doc(
     \\phi_k` of the :math:`m` network outputs. The factor :math:`1/m` (pycox
     uses 1) does not change the model family; it keeps the first grid points,
     which sum :math:`m` outputs, from learning :math:`m` times faster than
-    the last, which made the unscaled network overfit in a few epochs.""",
+    the last, which made the unscaled network overfit in a few epochs.
+    The factor also means that the weights behind given logits are :math:`m`
+    times those of a :class:`PMF` network, and an L2 penalty on them acts
+    :math:`m` times as strongly: ``alpha_`` is therefore divided by
+    :math:`m` (``n_outputs_``), so that ``alpha`` means what it means for
+    :class:`PMF`.""",
     """
     The loss is the PMF likelihood of :math:`\\psi`: :math:`l_i = -d_i \\log
     f_{\\kappa_i}(x_i) - (1 - d_i) \\log S(t_i \\mid x_i)`, with censoring
