@@ -213,9 +213,9 @@ DeepSurv.__doc__ = f"""Cox proportional-hazards network (DeepSurv; Katzman et al
         The L2 penalty used by ``fit``: ``alpha`` adapted to the number of
         events by ``alpha_scaling``.
 
-    n_events_ : int
+    n_events_ : int or float
         Number of training samples with an event (what ``alpha_`` is adapted
-        to).
+        to); with ``sample_weight``, their total weight.
 
     loss_, loss_curve_, best_loss_, validation_scores_, best_validation_score_, \
 n_iter_, t_, n_features_in_, feature_names_in_, net_, history_

@@ -475,9 +475,9 @@ _GRID_ATTRIBUTES = """
         events by ``alpha_scaling`` (for :class:`NMTLR` also divided by
         the grid size, see there).
 
-    n_events_ : int
+    n_events_ : int or float
         Number of training samples with an event (what ``alpha_`` is adapted
-        to).
+        to); with ``sample_weight``, their total weight.
 
     n_features_in_ : int
         Number of features seen during fit.

@@ -35,8 +35,10 @@ def events_adapted_alpha(alpha, n_events, n_features, events_per_feature=EVENTS_
     ----------
     alpha : float
         The ``alpha`` parameter.
-    n_events : int
-        Number of training samples with an event, :math:`d`.
+    n_events : float
+        Number of training samples with an event, :math:`d` (with sample
+        weights, their total weight: integer weights count as repeated rows);
+        below 1 it counts as 1.
     n_features : int
         Number of input features, :math:`p`.
     events_per_feature : float, default=10
@@ -48,5 +50,5 @@ def events_adapted_alpha(alpha, n_events, n_features, events_per_feature=EVENTS_
         ``alpha`` when :math:`d \ge 10 p`, else :math:`\alpha \sqrt{10 p / d}`
         (e.g. 20 events on 14 features: ``alpha * 2.65``).
     """
-    shortfall = events_per_feature * n_features / max(int(n_events), 1)
+    shortfall = events_per_feature * n_features / max(float(n_events), 1.0)
     return float(alpha) * math.sqrt(max(1.0, shortfall))

@@ -90,3 +90,18 @@ def test_adamw_decays_with_the_fitted_alpha(scarce):
     model = DeepSurv(solver="adamw", max_iter=2, random_state=0, device="cpu").fit(X, y)
     decay = {g["weight_decay"] for g in model.net_.optimizer_.param_groups}
     assert decay - {0.0} == {model.alpha_}  # the weights' group (biases: none)
+
+
+def test_integer_weights_count_events_as_repeated_rows(scarce):
+    # the penalty is divided by the total weight, so the events are counted
+    # with their weights too: a weighted fit is the fit on repeated rows
+    X, y = scarce
+    reps = np.random.RandomState(0).randint(1, 3, size=len(y))
+    kw = dict(hidden_layer_sizes=(), solver="lbfgs", alpha=20.0, tol=1e-9, max_iter=1000,
+              random_state=0, device="cpu")
+    weighted = DeepSurv(**kw).fit(X, y, sample_weight=reps)
+    repeated = DeepSurv(**kw).fit(np.repeat(X, reps, axis=0), np.repeat(y, reps))
+    assert weighted.n_events_ == repeated.n_events_ == reps[y["fstat"]].sum()
+    assert math.isclose(weighted.alpha_, repeated.alpha_, rel_tol=1e-12)
+    assert weighted.alpha_ > 20.0  # under 10 events per feature: adapted
+    np.testing.assert_allclose(weighted.coef_, repeated.coef_, atol=1e-3)
