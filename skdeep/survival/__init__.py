@@ -9,6 +9,7 @@ functions over ``unique_times_``.
 from ._coxtime import CoxTime
 from ._deepsurv import DeepSurv
 from ._head import SurvivalHead, SurvivalStepFunction
+from ._penalty import events_adapted_alpha
 from ._scoring import as_integrated_brier_score_scorer, clip_to_follow_up
 from ._deephit import DeepHit
 from ._discrete import NMTLR, PMF, LogisticHazard, PCHazard
@@ -18,6 +19,7 @@ __all__ = [
     "DeepSurv",
     "SurvivalHead",
     "SurvivalStepFunction",
+    "events_adapted_alpha",
     "as_integrated_brier_score_scorer",
     "clip_to_follow_up",
 ]

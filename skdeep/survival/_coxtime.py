@@ -16,6 +16,7 @@ from ._docs import TRAINING_PARAMS
 from ._head import SCORINGS, SurvivalHead
 from ._losses import CoxTimeLoss
 from ._modules import CoxTimeModule
+from ._penalty import ALPHA_SCALINGS
 
 __all__ = ["CoxTime"]
 
@@ -31,6 +32,7 @@ class CoxTime(SurvivalHead, BaseNeuralEstimator):
         "solver": [StrOptions(SOLVERS - {"lbfgs"})],
         "n_controls": [Interval(Integral, 1, None, closed="left")],
         "scoring": [StrOptions(set(SCORINGS))],
+        "alpha_scaling": [StrOptions(set(ALPHA_SCALINGS)), None],
     }
 
     def __init__(
@@ -41,6 +43,7 @@ class CoxTime(SurvivalHead, BaseNeuralEstimator):
         n_controls=1,
         solver="adam",
         alpha=1.0,
+        alpha_scaling="events",
         batch_size="auto",
         learning_rate="constant",
         learning_rate_init=0.001,
@@ -105,9 +108,13 @@ class CoxTime(SurvivalHead, BaseNeuralEstimator):
         )
         self.n_controls = n_controls
         self.scoring = scoring
+        self.alpha_scaling = alpha_scaling
 
     # ------------------------------------------------------------ base hooks
     def _prepare_target(self, y, *, first_pass, incremental, classes=None):
+        super()._prepare_target(
+            y, first_pass=first_pass, incremental=incremental, classes=classes
+        )
         if first_pass or not hasattr(self, "time_mean_"):
             event_times = y["time"][y["event"]]
             self.time_mean_ = float(event_times.mean())
@@ -220,7 +227,8 @@ class CoxTime(SurvivalHead, BaseNeuralEstimator):
 
         Deterministic (the training loss samples its controls): for each event
         ``i``, ``log sum_{T_j >= T_i} w_j e^{g(x_j, T_i)} - g(x_i, T_i)``,
-        averaged with the events' weights.
+        summed with the events' weights and divided by the total weight (the
+        training loss's normalisation).
         """
         time, event = y["time"], y["event"] > 0
         w = np.ones(len(time)) if sample_weight is None else np.asarray(sample_weight)
@@ -230,7 +238,7 @@ class CoxTime(SurvivalHead, BaseNeuralEstimator):
             log_w = np.log(w)[:, None]
         log_risk_set = logsumexp(np.where(at_risk, g + log_w, -np.inf), axis=0)
         per_event = log_risk_set - g[event, np.arange(event.sum())]
-        return float(np.sum(w[event] * per_event) / np.sum(w[event]))
+        return float(np.sum(w[event] * per_event) / np.sum(w))
 
     def _score_output(self, output, y, sample_weight):
         if self.scoring == "loss":
@@ -254,11 +262,14 @@ CoxTime.__doc__ = f"""Cox-Time: relative risk with time as an input (Kvamme et a
 
     .. math::
 
-        -\\ell = \\frac{{1}}{{n_{{\\text{{events}}}}}}\\sum_{{i:\\delta_i=1}}
+        -\\ell = \\frac{{1}}{{n}}\\sum_{{i:\\delta_i=1}}
             \\log\\Big(1 + \\sum_{{j \\in \\tilde R_i}} e^{{g(x_j, T_i) - g(x_i, T_i)}}\\Big)
 
-    (see :class:`skdeep.survival._losses.CoxTimeLoss`; controls are drawn
-    within the mini-batch, a uniform sample of the training set).  After
+    over the :math:`n` samples (see :class:`skdeep.survival._losses.CoxTimeLoss`;
+    controls are drawn within the mini-batch, a uniform sample of the training
+    set). Dividing by the number of samples, not of cases, is what
+    :class:`DeepSurv`'s partial likelihood does, so ``alpha`` is the same
+    prior in both.  After
     training, the Breslow-type estimator of the paper gives the baseline hazard
     on the whole training set,
     :math:`\\Delta\\hat H_0(t_k) = d_k / \\sum_{{j \\in R(t_k)}} e^{{g(x_j, t_k)}}`,
@@ -290,6 +301,14 @@ CoxTime.__doc__ = f"""Cox-Time: relative risk with time as an input (Kvamme et a
     time_mean_, time_scale_ : float
         Standardisation of the time input.
 
+    alpha_ : float
+        The L2 penalty used by ``fit``: ``alpha`` adapted to the number of
+        events by ``alpha_scaling``.
+
+    n_events_ : int or float
+        Number of training samples with an event (what ``alpha_`` is adapted
+        to); with ``sample_weight``, their total weight.
+
     loss_, loss_curve_, best_loss_, validation_scores_, best_validation_score_, \
 n_iter_, t_, n_features_in_, feature_names_in_, net_, history_
         As in :class:`skdeep.MLPRegressor`.
@@ -301,8 +320,9 @@ n_iter_, t_, n_features_in_, feature_names_in_, net_, history_
     Notes
     -----
     Defaults differing from the MLPs: ``max_iter=100``, ``dropout=0.2``,
-    ``alpha=1.0``. With ``early_stopping`` the validation score is the
-    negated partial likelihood of the held-out split with *every* control of
+    ``alpha=1.0``, tightened below 10 events per feature
+    (``alpha_scaling='events'``). With ``early_stopping`` the validation score
+    is the negated partial likelihood of the held-out split with *every* control of
     each risk set (deterministic, unlike the sampled training loss;
     ``scoring='loss'``), or Harrell's C of :math:`g(x, t)` averaged over five
     quantiles of the training event times (``scoring='concordance'``; the

@@ -11,6 +11,7 @@ from ._docs import TRAINING_PARAMS
 from ._head import SCORINGS, SurvivalHead
 from ._losses import CoxPHLoss
 from ._modules import RiskNet
+from ._penalty import ALPHA_SCALINGS
 
 __all__ = ["DeepSurv"]
 
@@ -20,6 +21,7 @@ class DeepSurv(SurvivalHead, BaseNeuralEstimator):
         **BaseNeuralEstimator._parameter_constraints,
         "ties": [StrOptions({"breslow", "efron"})],
         "scoring": [StrOptions(set(SCORINGS))],
+        "alpha_scaling": [StrOptions(set(ALPHA_SCALINGS)), None],
     }
 
     def __init__(
@@ -30,6 +32,7 @@ class DeepSurv(SurvivalHead, BaseNeuralEstimator):
         ties="breslow",
         solver="adam",
         alpha=1.0,
+        alpha_scaling="events",
         batch_size="auto",
         learning_rate="constant",
         learning_rate_init=0.001,
@@ -94,6 +97,7 @@ class DeepSurv(SurvivalHead, BaseNeuralEstimator):
         )
         self.ties = ties
         self.scoring = scoring
+        self.alpha_scaling = alpha_scaling
 
     # ------------------------------------------------------------ base hooks
     def _build_module(self, X, y):
@@ -205,6 +209,14 @@ DeepSurv.__doc__ = f"""Cox proportional-hazards network (DeepSurv; Katzman et al
     coefs_ : list of ndarray
         Weight matrices ``(fan_in, fan_out)``, input layer first.
 
+    alpha_ : float
+        The L2 penalty used by ``fit``: ``alpha`` adapted to the number of
+        events by ``alpha_scaling``.
+
+    n_events_ : int or float
+        Number of training samples with an event (what ``alpha_`` is adapted
+        to); with ``sample_weight``, their total weight.
+
     loss_, loss_curve_, best_loss_, validation_scores_, best_validation_score_, \
 n_iter_, t_, n_features_in_, feature_names_in_, net_, history_
         As in :class:`skdeep.MLPRegressor`; the validation score is Harrell's C.
@@ -218,7 +230,8 @@ n_iter_, t_, n_features_in_, feature_names_in_, net_, history_
     -----
     Defaults differing from the MLPs: ``max_iter=100``, ``dropout=0.2`` and
     ``alpha=1.0`` (a weight prior that matters when events are few; see the
-    user guide). The partial likelihood of a batch compares each event with
+    user guide), tightened below 10 events per feature
+    (``alpha_scaling='events'``). The partial likelihood of a batch compares each event with
     its risk set inside the batch, so larger batches approximate the full
     likelihood better.  ``early_stopping`` monitors the partial likelihood of
     the held-out split (``scoring='loss'``) or its Harrell's C

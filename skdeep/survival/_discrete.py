@@ -30,6 +30,7 @@ from ._discretize import (
 )
 from ._docs import GRID_TRAINING_PARAMS
 from ._head import SCORINGS, SurvivalHead
+from ._penalty import ALPHA_SCALINGS
 
 __all__ = ["LogisticHazard", "PMF", "NMTLR", "PCHazard"]
 
@@ -80,6 +81,7 @@ class _TimeGridModel(SurvivalHead, DenseNetworkMixin, BaseNeuralEstimator):
         **BaseNeuralEstimator._parameter_constraints,
         "n_durations": [Interval(Integral, 2, None, closed="left"), StrOptions({"auto"})],
         "scoring": [StrOptions(set(SCORINGS))],
+        "alpha_scaling": [StrOptions(set(ALPHA_SCALINGS)), None],
         "scheme": [StrOptions(set(SCHEMES))],
         "interpolation": [StrOptions(set(INTERPOLATIONS))],
     }
@@ -99,6 +101,7 @@ class _TimeGridModel(SurvivalHead, DenseNetworkMixin, BaseNeuralEstimator):
         interpolation="constant_density",
         solver="adam",
         alpha=1.0,
+        alpha_scaling="events",
         batch_size="auto",
         learning_rate="constant",
         learning_rate_init=0.001,
@@ -163,11 +166,15 @@ class _TimeGridModel(SurvivalHead, DenseNetworkMixin, BaseNeuralEstimator):
         )
         self.n_durations = n_durations
         self.scoring = scoring
+        self.alpha_scaling = alpha_scaling
         self.scheme = scheme
         self.interpolation = interpolation
 
     # ------------------------------------------------------------ target
     def _prepare_target(self, y, *, first_pass, incremental, classes=None):
+        super()._prepare_target(
+            y, first_pass=first_pass, incremental=incremental, classes=classes
+        )
         if first_pass or not hasattr(self, "cuts_"):
             auto = self.n_durations == "auto"
             n = auto_n_durations(y["time"], y["event"]) if auto else self.n_durations
@@ -282,6 +289,16 @@ class NMTLR(PMF):
         # get m times the gradient of the last and overfit first.
         return 1.0 / self.n_outputs_
 
+    def _prepare_target(self, y, *, first_pass, incremental, classes=None):
+        super()._prepare_target(
+            y, first_pass=first_pass, incremental=incremental, classes=classes
+        )
+        # The outputs enter the logits multiplied by 1/m, so the weights are m
+        # times those of a PMF network with the same logits and a penalty on
+        # them acts m times as strongly: divided by m, alpha means what it
+        # means for PMF.
+        self.alpha_ = self.alpha_ * self._scale()
+
     def _build_criterion(self):
         return MTLRLoss(scale=self._scale())
 
@@ -306,6 +323,7 @@ class PCHazard(_TimeGridModel):
         interpolation="constant_hazard",
         solver="adam",
         alpha=1.0,
+        alpha_scaling="events",
         batch_size="auto",
         learning_rate="constant",
         learning_rate_init=0.001,
@@ -343,6 +361,7 @@ class PCHazard(_TimeGridModel):
             interpolation=interpolation,
             solver=solver,
             alpha=alpha,
+            alpha_scaling=alpha_scaling,
             batch_size=batch_size,
             learning_rate=learning_rate,
             learning_rate_init=learning_rate_init,
@@ -450,6 +469,15 @@ _GRID_ATTRIBUTES = """
 
     n_outputs_ : int
         Width of the network's output layer.
+
+    alpha_ : float
+        The L2 penalty used by ``fit``: ``alpha`` adapted to the number of
+        events by ``alpha_scaling`` (for :class:`NMTLR` also divided by
+        the grid size, see there).
+
+    n_events_ : int or float
+        Number of training samples with an event (what ``alpha_`` is adapted
+        to); with ``sample_weight``, their total weight.
 
     n_features_in_ : int
         Number of features seen during fit.
@@ -586,7 +614,12 @@ _doc(
     \\phi_k` of the :math:`m` network outputs. The factor :math:`1/m` (pycox
     uses 1) does not change the model family; it keeps the first grid points,
     which sum :math:`m` outputs, from learning :math:`m` times faster than
-    the last, which made the unscaled network overfit in a few epochs.""",
+    the last, which made the unscaled network overfit in a few epochs.
+    The factor also means that the weights behind given logits are :math:`m`
+    times those of a :class:`PMF` network, and an L2 penalty on them acts
+    :math:`m` times as strongly: ``alpha_`` is therefore divided by
+    :math:`m` (``n_outputs_``), so that ``alpha`` means what it means for
+    :class:`PMF`.""",
     """
     The loss is the PMF likelihood of :math:`\\psi`: :math:`l_i = -d_i \\log
     f_{\\kappa_i}(x_i) - (1 - d_i) \\log S(t_i \\mid x_i)`, with censoring

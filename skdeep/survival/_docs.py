@@ -2,7 +2,13 @@
 
 from .._docstrings import training_params_doc
 
-__all__ = ["TRAINING_PARAMS", "GRID_TRAINING_PARAMS", "SCORING_PARAM", "with_scoring"]
+__all__ = [
+    "TRAINING_PARAMS",
+    "GRID_TRAINING_PARAMS",
+    "SCORING_PARAM",
+    "ALPHA_SCALING_PARAM",
+    "with_scoring",
+]
 
 SCORING_PARAM = """    scoring : {'loss', 'concordance'}, default='loss'
         What early stopping monitors on the held-out split: ``'loss'``, the
@@ -14,10 +20,27 @@ SCORING_PARAM = """    scoring : {'loss', 'concordance'}, default='loss'
 """
 
 
+ALPHA_SCALING_PARAM = """    alpha_scaling : {'events'} or None, default='events'
+        How ``fit`` turns ``alpha`` into the penalty it uses, ``alpha_``.
+        ``'events'``: ``alpha`` as given when the training data hold at least
+        10 events per feature (:math:`d \\ge 10 p`), and
+        :math:`\\alpha \\sqrt{10 p / d}` below that, so that the prior
+        tightens as the coefficients' standard errors (:math:`\\propto
+        1/\\sqrt{d}`) grow past those of 10 events per feature (e.g. 2.65
+        ``alpha`` for 20 events on 14 features; the rule is
+        ``skdeep.survival.events_adapted_alpha``). ``None``: ``alpha`` as
+        given.
+
+"""
+
+
 def with_scoring(text):
-    """``text`` (parameter entries) with ``scoring`` inserted after ``early_stopping``."""
+    """``text`` (parameter entries) with ``scoring`` inserted after ``early_stopping``
+    and ``alpha_scaling`` after ``alpha``."""
     anchor = "    validation_fraction :"
-    return text.replace(anchor, SCORING_PARAM + anchor, 1)
+    text = text.replace(anchor, SCORING_PARAM + anchor, 1)
+    anchor = "    batch_size :"
+    return text.replace(anchor, ALPHA_SCALING_PARAM + anchor, 1)
 
 
 # The base's training parameters from ``solver`` on, with the Cox networks'

@@ -33,6 +33,7 @@ from sksurv.metrics import concordance_index_censored
 from sksurv.util import check_y_survival
 
 from .._training import as_tensor
+from ._penalty import events_adapted_alpha
 
 __all__ = ["SurvivalHead", "SurvivalStepFunction", "step_functions", "event_and_time"]
 
@@ -157,8 +158,41 @@ class SurvivalHead(SurvivalAnalysisMixin):
         out["time"] = time
         return out
 
+    def _fit(self, X, y, sample_weight=None, incremental=False, classes=None):
+        # _prepare_target counts the events with their weights (integer weights
+        # are repeated rows, and the penalty is divided by the total weight)
+        self._fit_weights = sample_weight
+        try:
+            return super()._fit(X, y, sample_weight, incremental, classes)
+        finally:
+            del self._fit_weights
+
     def _prepare_target(self, y, *, first_pass, incremental, classes=None):
-        """Hook for fitted target attributes (time grids, scalers); none by default."""
+        """Fitted target attributes (time grids, scalers). Here: ``n_events_``
+        and the L2 penalty ``alpha_`` (:func:`events_adapted_alpha` with
+        ``alpha_scaling='events'``, else ``alpha``). Models overriding this
+        hook call ``super()`` first."""
+        event = np.asarray(y["event"]) > 0
+        weight = getattr(self, "_fit_weights", None)
+        if weight is None:
+            self.n_events_ = int(np.count_nonzero(event))
+        else:  # already validated by the base's fit (length, sign)
+            self.n_events_ = float(np.asarray(weight, dtype=np.float64)[event].sum())
+        if getattr(self, "alpha_scaling", None) == "events":
+            self.alpha_ = events_adapted_alpha(self.alpha, self.n_events_, self.n_features_in_)
+        else:
+            self.alpha_ = float(self.alpha)
+
+    def _penalties(self):
+        """``(l2, l1)``: the events-adapted ``alpha_`` in place of ``alpha``."""
+        return (0.0 if self.solver == "adamw" else self.alpha_), self.l1
+
+    def _optimizer(self):
+        """The base's optimizer, with ``alpha_`` as AdamW's weight decay."""
+        cls, kwargs = super()._optimizer()
+        if "weight_decay" in kwargs:
+            kwargs["weight_decay"] = self.alpha_
+        return cls, kwargs
 
     def _encode_target(self, y):
         """``(time, event)`` as float64 arrays (the training path casts them to the

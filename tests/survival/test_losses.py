@@ -116,4 +116,10 @@ def test_coxtime_loss_with_one_control_is_the_paper_formula():
     # the only control of case 0 is sample 1, evaluated at the case's time 0
     t0 = torch.zeros(1, 1)
     diff = g(x[1:], t0) - g(x[:1], t0)
-    assert torch.allclose(value, torch.log1p(torch.exp(diff)).reshape(()))
+    # summed over the cases and divided by the batch size (2), as DeepSurv's loss is
+    assert torch.allclose(value, torch.log1p(torch.exp(diff)).reshape(()) / 2)
+    # a time-independent g with the whole risk set as controls is Cox's partial
+    # likelihood: the same value as DeepSurv's loss, normalisation included
+    eta = g(x, t0.expand(2, 1))
+    cox = cox_ph_loss(eta, t, torch.tensor([1.0, 0.0]))
+    assert torch.allclose(value.double(), cox)

@@ -10,6 +10,13 @@ thinned test labels, the distribution both were fitted to).  With the former
 defaults (alpha=1e-4 and 20 grid points for 35 events) LogisticHazard, PMF,
 PCHazard and DeepHit reached C 0.716-0.734 against CoxPH's 0.767 here, and
 DeepHit an IBS above Kaplan-Meier's.
+
+C and IBS are averaged over three seeds of each model: on one split, one
+seed's C moves by about 0.01 (Cox-Time: standard deviation 0.011 over 8 seeds),
+as much as the margin the test checks, so a single seed tests the draw rather
+than the defaults. Before the events-adapted ``alpha`` (and with Cox-Time's
+loss averaged over the cases rather than the samples) Cox-Time's mean was
+0.7467, below CoxPH - 0.02 = 0.7472; it is 0.7533 now.
 """
 
 import numpy as np
@@ -46,11 +53,17 @@ def thinned():
 def test_defaults_match_coxph_and_beat_kaplan_meier_with_35_events(thinned, Model):
     X_tr, X_te, y_tr, y_te, y_te_full, times, cox_c, km_ibs = thinned
     assert y_tr["fstat"].sum() == 35
-    model = make_pipeline(StandardScaler(), Model(random_state=0, device="cpu"))
-    model.fit(X_tr, y_tr)
-    cindex = model.score(X_te, y_te_full)
-    assert cindex >= cox_c - 0.02, (cindex, cox_c)
-    ibs = integrated_brier(model, X_te, y_tr, y_te, times)
-    assert ibs < km_ibs, (ibs, km_ibs)
+    cindex, ibs = [], []
+    for seed in range(3):
+        model = make_pipeline(StandardScaler(), Model(random_state=seed, device="cpu"))
+        model.fit(X_tr, y_tr)
+        cindex.append(model.score(X_te, y_te_full))
+        ibs.append(integrated_brier(model, X_te, y_tr, y_te, times))
+    assert np.mean(cindex) >= cox_c - 0.02, (cindex, cox_c)
+    assert np.mean(ibs) < km_ibs, (ibs, km_ibs)
     if hasattr(model[-1], "n_durations_"):  # 'auto': 35 events // 5 grid points
         assert model[-1].n_durations_ == 7
+    # 35 events on 6 features: the penalty is tightened by sqrt(60 / 35)
+    assert model[-1].n_events_ == 35
+    expected = np.sqrt(60 / 35) / (model[-1].n_outputs_ if Model is NMTLR else 1)
+    assert np.isclose(model[-1].alpha_, expected, rtol=1e-12, atol=0)
