@@ -12,7 +12,7 @@ from sksurv.metrics import concordance_index_censored
 from .._training import as_tensor
 from ..base import SOLVERS, BaseNeuralEstimator
 from ._breslow import check_finite_hazard
-from ._docs import TRAINING_PARAMS
+from ._docs import TRAINING_PARAMS, penalty_attributes
 from ._head import SCORINGS, SurvivalHead
 from ._losses import CoxTimeLoss
 from ._modules import CoxTimeModule
@@ -301,14 +301,7 @@ CoxTime.__doc__ = f"""Cox-Time: relative risk with time as an input (Kvamme et a
     time_mean_, time_scale_ : float
         Standardisation of the time input.
 
-    alpha_ : float
-        The L2 penalty used by ``fit``: ``alpha`` adapted to the number of
-        events by ``alpha_scaling``.
-
-    n_events_ : int or float
-        Number of training samples with an event (what ``alpha_`` is adapted
-        to); with ``sample_weight``, their total weight.
-
+{penalty_attributes()}
     loss_, loss_curve_, best_loss_, validation_scores_, best_validation_score_, \
 n_iter_, t_, n_features_in_, feature_names_in_, net_, history_
         As in :class:`skdeep.MLPRegressor`.

@@ -7,7 +7,7 @@ from sksurv.functions import StepFunction
 
 from ..base import BaseNeuralEstimator
 from ._breslow import breslow_log_increments, check_finite_hazard, cumulative_log_hazard
-from ._docs import TRAINING_PARAMS
+from ._docs import TRAINING_PARAMS, penalty_attributes
 from ._head import SCORINGS, SurvivalHead
 from ._losses import CoxPHLoss
 from ._modules import RiskNet
@@ -209,14 +209,7 @@ DeepSurv.__doc__ = f"""Cox proportional-hazards network (DeepSurv; Katzman et al
     coefs_ : list of ndarray
         Weight matrices ``(fan_in, fan_out)``, input layer first.
 
-    alpha_ : float
-        The L2 penalty used by ``fit``: ``alpha`` adapted to the number of
-        events by ``alpha_scaling``.
-
-    n_events_ : int or float
-        Number of training samples with an event (what ``alpha_`` is adapted
-        to); with ``sample_weight``, their total weight.
-
+{penalty_attributes()}
     loss_, loss_curve_, best_loss_, validation_scores_, best_validation_score_, \
 n_iter_, t_, n_features_in_, feature_names_in_, net_, history_
         As in :class:`skdeep.MLPRegressor`; the validation score is Harrell's C.

@@ -28,7 +28,7 @@ from ._discretize import (
     piecewise_labels,
     survival_at,
 )
-from ._docs import GRID_TRAINING_PARAMS
+from ._docs import GRID_TRAINING_PARAMS, penalty_attributes
 from ._head import SCORINGS, SurvivalHead
 from ._penalty import ALPHA_SCALINGS
 
@@ -470,14 +470,7 @@ _GRID_ATTRIBUTES = """
     n_outputs_ : int
         Width of the network's output layer.
 
-    alpha_ : float
-        The L2 penalty used by ``fit``: ``alpha`` adapted to the number of
-        events by ``alpha_scaling`` (for :class:`NMTLR` also divided by
-        the grid size, see there).
-
-    n_events_ : int or float
-        Number of training samples with an event (what ``alpha_`` is adapted
-        to); with ``sample_weight``, their total weight.
+{penalty}
 
     n_features_in_ : int
         Number of features seen during fit.
@@ -505,7 +498,10 @@ _GRID_ATTRIBUTES = """
 
     net_ : skdeep._training.TrainingNet
         The fitted skorch net (``net_.module_`` is the torch module).
-"""
+""".replace(
+    "{penalty}\n",
+    penalty_attributes(" (for :class:`NMTLR` also divided by\n        the grid size, see there)"),
+)
 
 _RISK_NOTE = """
     ``predict`` returns the negative restricted mean survival time up to the

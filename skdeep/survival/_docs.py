@@ -8,6 +8,7 @@ __all__ = [
     "SCORING_PARAM",
     "ALPHA_SCALING_PARAM",
     "with_scoring",
+    "penalty_attributes",
 ]
 
 SCORING_PARAM = """    scoring : {'loss', 'concordance'}, default='loss'
@@ -31,6 +32,18 @@ ALPHA_SCALING_PARAM = """    alpha_scaling : {'events'} or None, default='events
         ``skdeep.survival.events_adapted_alpha``). ``None``: ``alpha`` as
         given.
 
+"""
+
+
+def penalty_attributes(note=""):
+    """The ``alpha_`` and ``n_events_`` entries of a survival model's Attributes."""
+    return f"""    alpha_ : float
+        The L2 penalty used by ``fit``: ``alpha`` adapted to the number of
+        events by ``alpha_scaling``{note}.
+
+    n_events_ : int or float
+        Number of training samples with an event (what ``alpha_`` is adapted
+        to); with ``sample_weight``, their total weight.
 """
 
 
