@@ -101,7 +101,7 @@ class _FusedAdam:
         position = {id(p): i for i, p in enumerate(params)}
         self.groups = []
         for group in optimizer.param_groups:
-            members = [p for p in group["params"]]
+            members = list(group["params"])
             for p in members:
                 state = optimizer.state[p]
                 if not state:  # as torch.optim.Adam's lazy initialisation (fused)
@@ -197,6 +197,13 @@ class _OptimizerStep:
         self.optimizer.step()
 
 
+def _make_step(optimizer, params):
+    """The fused Adam/AdamW call where it applies, else the optimizer's own ``step()``."""
+    if _FusedAdam.eligible(optimizer, params):
+        return _FusedAdam(optimizer, params)
+    return _OptimizerStep(optimizer, params)
+
+
 class DenseBackprop:
     """Training epochs of a plain :class:`~skdeep._layers.MLPModule` without autograd.
 
@@ -213,10 +220,7 @@ class DenseBackprop:
         # gradients come out in this order: weight, bias, layer by layer
         self.params = [p for lin in linears for p in (lin.weight, lin.bias)]
         self.weights = [lin.weight for lin in linears]
-        if _FusedAdam.eligible(optimizer, self.params):
-            self.step = _FusedAdam(optimizer, self.params)
-        else:
-            self.step = _OptimizerStep(optimizer, self.params)
+        self.step = _make_step(optimizer, self.params)
         self.output_gradient = {
             LogLoss: _log_loss,
             BinaryLogLoss: _binary_log_loss,
@@ -279,7 +283,7 @@ class DenseBackprop:
         gathers rows; both as in the autograd loop, so the batches are the same.
         """
         if not self.step.current(self.optimizer):  # its state was replaced (load_state_dict)
-            self.step = _FusedAdam(self.optimizer, self.params)
+            self.step = _make_step(self.optimizer, self.params)
         losses = []
         whole = len(bounds) == 1 and isinstance(X, torch.Tensor)
         for start, stop in bounds:

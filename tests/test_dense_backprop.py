@@ -231,3 +231,18 @@ def test_plan_for_refuses_modules_it_does_not_cover():
     assert backprop.plan_for(module, LogLoss(), optimizer) is None
     seq = torch.nn.Sequential(torch.nn.Linear(4, 3))
     assert backprop.plan_for(seq, LogLoss(), optimizer) is None
+
+
+def test_a_reloaded_optimizer_state_is_the_one_that_moves(digits):
+    """After ``load_state_dict`` replaces Adam's state tensors, steps update the new ones."""
+    import copy
+
+    X, y = digits
+    clf = _clf(max_iter=2, batch_size=100)()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        clf.fit(X, y)
+    optimizer = clf.net_.optimizer_
+    optimizer.load_state_dict(copy.deepcopy(optimizer.state_dict()))
+    clf.partial_fit(X, y)
+    assert all(float(s["step"]) == 2 * 3 + 3 for s in optimizer.state.values())
