@@ -42,7 +42,15 @@ import torch.nn.functional as F
 from torch import nn
 
 from ._layers import MLPModule
-from ._losses import BinaryLogLoss, LogLoss, PoissonLoss, SquaredError, divide_by_weight
+from ._losses import (
+    BinaryLogLoss,
+    LogLoss,
+    PoissonLoss,
+    SquaredError,
+    divide_by_weight,
+    squared_norm,
+    weighted_mean,
+)
 
 __all__ = ["DenseBackprop", "plan_for", "has_hooks"]
 
@@ -208,8 +216,9 @@ class DenseBackprop:
     """Training epochs of a plain :class:`~skdeep._layers.MLPModule` without autograd.
 
     Build it with :func:`plan_for`, which returns ``None`` when the module,
-    criterion or optimizer is not covered; :meth:`run_epoch` then takes the
-    place of :meth:`skdeep._training.TrainingNet.run_epoch`'s batch loop.
+    criterion or optimizer is not covered; :meth:`skdeep._training.TrainingNet.run_epoch`
+    then calls :meth:`begin_epoch` once and :meth:`batch` in place of its
+    autograd step.
     """
 
     def __init__(self, module, criterion, optimizer, layers):
@@ -235,6 +244,7 @@ class DenseBackprop:
             a is b for a, b in zip(params, self.params)
         )
 
+    @torch.no_grad()
     def batch(self, xb, yb, wb, m, l2):
         """One step on a batch of ``m`` rows; returns ``(loss, squared weight norm)`` tensors."""
         acts = [xb]
@@ -262,7 +272,7 @@ class DenseBackprop:
                     delta = backward(delta, a)
         squared = None
         if l2:
-            squared = _squared_norm(torch._foreach_norm(self.weights))
+            squared = squared_norm(torch._foreach_norm(self.weights))
             weight_grads = grads[0::2]
             if wb is None:
                 torch._foreach_add_(weight_grads, self.weights, alpha=l2 / m)
@@ -275,36 +285,11 @@ class DenseBackprop:
         self.step(grads)
         return loss
 
-    @torch.no_grad()
-    def run_epoch(self, X, y, w, bounds, perm, l2, take):
-        """Train on every batch of ``bounds``; return the size-weighted mean loss tensor.
-
-        ``perm`` is the epoch's row permutation (or None), ``take(data, index)``
-        gathers rows; both as in the autograd loop, so the batches are the same.
-        """
-        if not self.step.current(self.optimizer):  # its state was replaced (load_state_dict)
+    def begin_epoch(self):
+        """Called before each epoch: re-read the optimizer's state if it was replaced
+        (``load_state_dict``)."""
+        if not self.step.current(self.optimizer):
             self.step = _make_step(self.optimizer, self.params)
-        losses = []
-        whole = len(bounds) == 1 and isinstance(X, torch.Tensor)
-        for start, stop in bounds:
-            if whole:
-                xb, yb, wb = X, y, w
-            else:
-                index = slice(start, stop) if perm is None else perm[start:stop]
-                xb, yb, wb = take(X, index), take(y, index), take(w, index)
-            losses.append(self.batch(xb, yb, wb, stop - start, l2))
-        if len(losses) == 1:
-            return losses[0]
-        sizes = torch.tensor(
-            [b - a for a, b in bounds], dtype=losses[0].dtype, device=losses[0].device
-        )
-        return torch.stack(losses).dot(sizes) / bounds[-1][1]
-
-
-def _squared_norm(norms):
-    if len(norms) == 1:
-        return norms[0].square()
-    return torch.linalg.vector_norm(torch.stack(norms)).square()
 
 
 def _row_scale(wb, m, per_output=1):
@@ -315,17 +300,11 @@ def _row_scale(wb, m, per_output=1):
     return (divide_by_weight(wb, wsum) / per_output).unsqueeze(1)
 
 
-def _weighted(per_sample, wb):
-    if wb is None:
-        return per_sample.mean()
-    return divide_by_weight(per_sample.dot(wb), wb.sum())
-
-
 def _log_loss(z, yb, wb, m):
     """Softmax cross-entropy: ``(loss, d loss / d z)``; ``yb`` holds class indices."""
     logp = torch.log_softmax(z, 1)
     column = yb.unsqueeze(1)
-    loss = _weighted(logp.gather(1, column).squeeze(1), wb).neg()
+    loss = weighted_mean(logp.gather(1, column).squeeze(1), wb).neg()
     delta = logp.exp_()
     delta.scatter_add_(1, column, delta.new_full((), -1.0).expand(column.shape))
     return loss, delta.mul_(_row_scale(wb, m))
@@ -337,7 +316,7 @@ def _binary_log_loss(z, yb, wb, m):
         loss = F.binary_cross_entropy_with_logits(z, yb, reduction="sum") / m
     else:
         per_sample = F.binary_cross_entropy_with_logits(z, yb, reduction="none").sum(1)
-        loss = _weighted(per_sample, wb)
+        loss = weighted_mean(per_sample, wb)
     delta = torch.sigmoid(z).sub_(yb)
     return loss, delta.mul_(_row_scale(wb, m))
 
@@ -349,7 +328,7 @@ def _squared_error(z, yb, wb, m):
     if wb is None:
         loss = 0.5 * residual.square().mean()
     else:
-        loss = _weighted(0.5 * residual.square().mean(1), wb)
+        loss = weighted_mean(0.5 * residual.square().mean(1), wb)
     return loss, residual.mul_(_row_scale(wb, m, k))
 
 
@@ -357,7 +336,7 @@ def _poisson(z, yb, wb, m):
     """Half Poisson deviance with a log link, summed over outputs."""
     mu = z.exp()
     per_sample = (torch.xlogy(yb, yb) - yb * z - yb + mu).sum(1)
-    return _weighted(per_sample, wb), mu.sub_(yb).mul_(_row_scale(wb, m))
+    return weighted_mean(per_sample, wb), mu.sub_(yb).mul_(_row_scale(wb, m))
 
 
 def plan_for(module, criterion, optimizer):

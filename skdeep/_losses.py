@@ -13,7 +13,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-__all__ = ["weighted_mean", "divide_by_weight", "REGRESSION_LOSSES"]
+__all__ = ["weighted_mean", "divide_by_weight", "squared_norm", "REGRESSION_LOSSES"]
 
 
 def divide_by_weight(total, weight_sum):
@@ -24,6 +24,13 @@ def divide_by_weight(total, weight_sum):
     NaN``.  Dividing by one instead keeps the exact zero without a host sync.
     """
     return total / torch.where(weight_sum > 0, weight_sum, torch.ones_like(weight_sum))
+
+
+def squared_norm(norms):
+    """``sum v^2`` over a list of 0-d norm tensors (``torch._foreach_norm``), as a 0-d tensor."""
+    if len(norms) == 1:
+        return norms[0].square()
+    return torch.linalg.vector_norm(torch.stack(norms)).square()
 
 
 def weighted_mean(per_sample, weight):

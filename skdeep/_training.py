@@ -34,7 +34,7 @@ with warnings.catch_warnings():
     from skorch.callbacks import Callback, EpochTimer, PrintLog
 
 from ._dense_backprop import has_hooks, plan_for
-from ._losses import divide_by_weight
+from ._losses import divide_by_weight, squared_norm
 
 __all__ = [
     "TrainingNet",
@@ -474,10 +474,9 @@ class TrainingNet(NeuralNet):
         plain = not (notify or input_noise or l1 or max_norm is not None)
         fast = self.dense_plan() if plain and (l2_as_decay or not l2) else None
         if fast is not None:
-            mean = fast.run_epoch(X, y, w, bounds, perm, l2, lambda d, i: take(d, i, device))
-            return float(mean)  # the epoch's one host synchronisation
+            fast.begin_epoch()
         weights = self.weight_parameters() if (l2 or l1 or max_norm is not None) else None
-        as_decay = l2_as_decay and bool(l2) and w is None and not l1
+        as_decay = fast is None and l2_as_decay and bool(l2) and w is None and not l1
         penalty = 0.0
         norms = []  # the weights' norms at each batch's start, for the reported loss
         l2_graph = 0.0 if as_decay else l2
@@ -491,6 +490,9 @@ class TrainingNet(NeuralNet):
                 index = slice(start, stop) if perm is None else perm[start:stop]
                 xb, yb = take(X, index, device), take(y, index, device)
                 wb = take(w, index, device)
+            if fast is not None:  # hand-written backpropagation, penalty included
+                losses.append(fast.batch(xb, yb, wb, m, l2))
+                continue
             if notify:
                 self.notify("on_batch_begin", batch=(xb, yb), training=True)
             if input_noise:
@@ -520,7 +522,7 @@ class TrainingNet(NeuralNet):
             losses.append(loss.detach())
             if notify:
                 if as_decay:
-                    penalty = 0.5 * l2 * float(_squared_norm(norms[-len(weights) :])) / m
+                    penalty = 0.5 * l2 * float(squared_norm(norms[-len(weights) :])) / m
                 self.history.record_batch("train_loss", loss.item() + penalty)
                 self.history.record_batch("train_batch_size", m)
                 self.notify(
@@ -537,7 +539,7 @@ class TrainingNet(NeuralNet):
             mean = torch.stack(losses).dot(sizes) / n
         if as_decay:
             # each batch adds m * 0.5 * l2 * ||W||^2 / m to the size-weighted sum
-            mean = mean + (0.5 * l2 / n) * _squared_norm(norms)
+            mean = mean + (0.5 * l2 / n) * squared_norm(norms)
         return float(mean.detach())  # the epoch's one host synchronisation
 
     @torch.no_grad()
@@ -626,13 +628,6 @@ def _decay_gradients(weights, coef):
     if pairs:
         grads, params = zip(*pairs)
         torch._foreach_add_(list(grads), list(params), alpha=coef)
-
-
-def _squared_norm(norms):
-    """``sum v^2`` over a list of 0-d norm tensors, as a 0-d tensor."""
-    if len(norms) == 1:
-        return norms[0].square()
-    return torch.linalg.vector_norm(torch.stack(norms)).square()
 
 
 def _accepts(cls, name):
