@@ -61,7 +61,7 @@ class ClassifierHead(ClassifierMixin):
         check_classification_targets(y)
         return y
 
-    def _prepare_target(self, y, *, first_pass, incremental, classes=None):
+    def _prepare_target(self, y, *, first_pass, incremental, classes=None, sample_weight=None):
         if incremental and _check_partial_fit_first_call(self, classes):
             self._label_binarizer = LabelBinarizer()
             if type_of_target(y).startswith("multilabel"):
@@ -219,7 +219,7 @@ class RegressorHead(RegressorMixin):
             raise ValueError("loss='poisson' requires non-negative y; got negative values.")
         return y
 
-    def _prepare_target(self, y, *, first_pass, incremental, classes=None):
+    def _prepare_target(self, y, *, first_pass, incremental, classes=None, sample_weight=None):
         n_outputs = 1 if y.ndim == 1 else y.shape[1]
         if first_pass or not hasattr(self, "n_outputs_"):
             self.n_outputs_ = n_outputs

@@ -295,7 +295,13 @@ class BaseNeuralEstimator(BaseEstimator):
                 )
             if np.all(sample_weight == 1):
                 sample_weight = None  # exactly equivalent, and cheaper
-        self._prepare_target(y, first_pass=first_pass, incremental=incremental, classes=classes)
+        self._prepare_target(
+            y,
+            first_pass=first_pass,
+            incremental=incremental,
+            classes=classes,
+            sample_weight=sample_weight,
+        )
         device = resolve_device(self.device)
         rng = check_random_state(self.random_state)
         seed = int(rng.randint(np.iinfo(np.int32).max))

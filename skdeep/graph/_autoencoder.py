@@ -122,7 +122,7 @@ class GraphAutoEncoder(
     def _validate_y(self, y):
         return None  # unsupervised: y is ignored
 
-    def _prepare_target(self, y, *, first_pass, incremental, classes=None):
+    def _prepare_target(self, y, *, first_pass, incremental, classes=None, sample_weight=None):
         if self.early_stopping:
             raise ValueError(
                 "GraphAutoEncoder has no held-out target to early-stop on; use "

@@ -189,7 +189,7 @@ class LinkPredictor(SharedGraphMixin, ClassifierMixin, BaseNeuralEstimator):
             )
         return y.astype(np.int64)
 
-    def _prepare_target(self, y, *, first_pass, incremental, classes=None):
+    def _prepare_target(self, y, *, first_pass, incremental, classes=None, sample_weight=None):
         self.classes_ = np.array([0, 1])
         self.n_outputs_ = 1
         self.out_activation_ = "logistic"

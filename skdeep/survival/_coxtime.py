@@ -111,9 +111,13 @@ class CoxTime(SurvivalHead, BaseNeuralEstimator):
         self.alpha_scaling = alpha_scaling
 
     # ------------------------------------------------------------ base hooks
-    def _prepare_target(self, y, *, first_pass, incremental, classes=None):
+    def _prepare_target(self, y, *, first_pass, incremental, classes=None, sample_weight=None):
         super()._prepare_target(
-            y, first_pass=first_pass, incremental=incremental, classes=classes
+            y,
+            first_pass=first_pass,
+            incremental=incremental,
+            classes=classes,
+            sample_weight=sample_weight,
         )
         if first_pass or not hasattr(self, "time_mean_"):
             event_times = y["time"][y["event"]]

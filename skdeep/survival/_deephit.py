@@ -154,7 +154,7 @@ class DeepHit(_TimeGridModel):
         out["time"] = time
         return out
 
-    def _prepare_target(self, y, *, first_pass, incremental, classes=None):
+    def _prepare_target(self, y, *, first_pass, incremental, classes=None, sample_weight=None):
         n_causes = int(np.max(y["event"].astype(np.int64)))
         if first_pass or not hasattr(self, "n_causes_"):
             self.n_causes_ = n_causes
@@ -164,7 +164,11 @@ class DeepHit(_TimeGridModel):
                 f"{self.n_causes_} cause(s)."
             )
         super()._prepare_target(
-            y, first_pass=first_pass, incremental=incremental, classes=classes
+            y,
+            first_pass=first_pass,
+            incremental=incremental,
+            classes=classes,
+            sample_weight=sample_weight,
         )
         self.n_outputs_ = len(self.cuts_) * self.n_causes_
 

@@ -171,9 +171,13 @@ class _TimeGridModel(SurvivalHead, DenseNetworkMixin, BaseNeuralEstimator):
         self.interpolation = interpolation
 
     # ------------------------------------------------------------ target
-    def _prepare_target(self, y, *, first_pass, incremental, classes=None):
+    def _prepare_target(self, y, *, first_pass, incremental, classes=None, sample_weight=None):
         super()._prepare_target(
-            y, first_pass=first_pass, incremental=incremental, classes=classes
+            y,
+            first_pass=first_pass,
+            incremental=incremental,
+            classes=classes,
+            sample_weight=sample_weight,
         )
         if first_pass or not hasattr(self, "cuts_"):
             auto = self.n_durations == "auto"
@@ -289,9 +293,13 @@ class NMTLR(PMF):
         # get m times the gradient of the last and overfit first.
         return 1.0 / self.n_outputs_
 
-    def _prepare_target(self, y, *, first_pass, incremental, classes=None):
+    def _prepare_target(self, y, *, first_pass, incremental, classes=None, sample_weight=None):
         super()._prepare_target(
-            y, first_pass=first_pass, incremental=incremental, classes=classes
+            y,
+            first_pass=first_pass,
+            incremental=incremental,
+            classes=classes,
+            sample_weight=sample_weight,
         )
         # The outputs enter the logits multiplied by 1/m, so the weights are m
         # times those of a PMF network with the same logits and a penalty on

@@ -158,26 +158,16 @@ class SurvivalHead(SurvivalAnalysisMixin):
         out["time"] = time
         return out
 
-    def _fit(self, X, y, sample_weight=None, incremental=False, classes=None):
-        # _prepare_target counts the events with their weights (integer weights
-        # are repeated rows, and the penalty is divided by the total weight)
-        self._fit_weights = sample_weight
-        try:
-            return super()._fit(X, y, sample_weight, incremental, classes)
-        finally:
-            del self._fit_weights
-
-    def _prepare_target(self, y, *, first_pass, incremental, classes=None):
+    def _prepare_target(self, y, *, first_pass, incremental, classes=None, sample_weight=None):
         """Fitted target attributes (time grids, scalers). Here: ``n_events_``
         and the L2 penalty ``alpha_`` (:func:`events_adapted_alpha` with
         ``alpha_scaling='events'``, else ``alpha``). Models overriding this
         hook call ``super()`` first."""
         event = np.asarray(y["event"]) > 0
-        weight = getattr(self, "_fit_weights", None)
-        if weight is None:
+        if sample_weight is None:
             self.n_events_ = int(np.count_nonzero(event))
-        else:  # already validated by the base's fit (length, sign)
-            self.n_events_ = float(np.asarray(weight, dtype=np.float64)[event].sum())
+        else:  # validated by the base's fit; integer weights count as repeated rows
+            self.n_events_ = float(sample_weight[event].sum())
         if getattr(self, "alpha_scaling", None) == "events":
             self.alpha_ = events_adapted_alpha(self.alpha, self.n_events_, self.n_features_in_)
         else:
